@@ -1,0 +1,91 @@
+# posthorn - a submission-only sendmail.  `make`, `make check`, `make demo`.
+#
+# pkg-config runs when make reads this file, so the targets a new user types
+# first (demo, check) install the packages before a recursive make (STYLE 13).
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SPOOL_DIR ?= /var/spool/posthorn
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKGS	 = libbsd-overlay libssl libcrypto
+PKG_CFLAGS != pkg-config --cflags $(PKGS) 2>/dev/null || echo -DPKGCONFIG_MISSING
+PKG_LIBS   != pkg-config --libs $(PKGS) 2>/dev/null
+WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla
+HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+WERROR	?=
+ERRFLAG	 = $(if $(filter 1 yes,$(WERROR)),-Werror)
+ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(ERRFLAG) $(HARDEN) \
+	      $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS	 = $(PKG_LIBS) -lresolv
+
+# Every module but main(): the unit tests and fuzzers link these.
+MODULES	 = log conf addr mime msg spool tls auth smtp deliver
+OBJS	 = $(MODULES:=.o)
+
+all: posthorn
+
+posthorn: sendmail.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ sendmail.o $(OBJS) $(LIBS)
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests: tests/unit/t_X.c links against every module.
+UNIT_SRCS != ls tests/unit/t_*.c 2>/dev/null
+UNIT	 = $(UNIT_SRCS:.c=)
+tests/unit/t_%: tests/unit/t_%.c $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -I. -o $@ $< $(OBJS) $(LIBS)
+
+unit: $(UNIT)
+
+# ASan+UBSan build in its own directory, so the two builds never mix.
+asan:
+	mkdir -p build-asan
+	$(MAKE) -f ../Makefile -C build-asan VPATH=.. SRCDIR=.. \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I.." \
+	    LDFLAGS="-fsanitize=address,undefined" HARDEN="-fPIE" posthorn
+
+# libFuzzer targets: tests/fuzz/X.c -> tests/fuzz/fuzz_X (clang).
+FUZZ_SRCS != ls tests/fuzz/*.c 2>/dev/null
+FUZZ	 = $(patsubst tests/fuzz/%.c,tests/fuzz/fuzz_%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -I. \
+	      -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+fuzz-build: $(FUZZ)
+tests/fuzz/fuzz_%: tests/fuzz/%.c $(OBJS:.o=.c) $(OBJS:.o=.h)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(OBJS:.o=.c) $(LIBS)
+fuzz: fuzz-build
+	for f in $(FUZZ); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$n || exit 1; done
+
+check: deps-check
+	$(MAKE) posthorn unit
+	sh tests/run.sh
+
+deps-check:
+	sh scripts/deps.sh check
+deps:
+	sh scripts/deps.sh build
+
+demo: deps-check
+	$(MAKE) posthorn
+	sh scripts/demo.sh
+
+install: posthorn
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 posthorn $(DESTDIR)$(SBINDIR)/posthorn
+	install -d -m 1777 $(DESTDIR)$(SPOOL_DIR)
+	chmod 1777 $(DESTDIR)$(SPOOL_DIR)
+
+clean:
+	rm -rf posthorn *.o *.d build-asan $(UNIT) $(FUZZ) tests/fuzz/*.o
+
+.PHONY: all unit asan fuzz fuzz-build check deps deps-check demo install clean
+
+-include *.d

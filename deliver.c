@@ -1,0 +1,452 @@
+/*
+ * deliver.c - one delivery attempt of one queued message.
+ *
+ * Picks the relay for the envelope sender (conf_route), fetches the AUTH
+ * secret only for the relay that names it, walks the smarthost list in
+ * order (failover on a dead host or a 4xx), runs as many transactions as
+ * the server's "452 too many recipients" asks for, and writes the outcome
+ * back: per recipient in the envelope, one log line per recipient in
+ * Postfix's shape (SPEC 7), the next retry time, or removal once nothing
+ * is pending.  The secret lives on this function's stack and is wiped.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "conf.h"
+#include "spool.h"
+#include "tls.h"
+#include "smtp.h"
+#include "deliver.h"
+
+#define SECRET_MAX		1024
+#define PASSCMD_TIMEOUT_MS	10000
+
+/* What happened to one recipient in this attempt. */
+struct outcome {
+	struct smtp_rcpt r;
+	char		 relay[300];
+	char		 tls[16];
+	int		 done;		/* final for this attempt */
+};
+
+/* The first line of a file only its owner may read. */
+static int
+secret_file(const char *path, char *buf, size_t bufsz, struct perr *e)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return perr_sys(e, 1, "auth_password_file %s", path);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr_set(e, 0, "auth_password_file %s: not a regular "
+		    "file", path);
+	}
+	if ((st.st_mode & 077) != 0) {
+		close(fd);
+		return perr_set(e, 0, "auth_password_file %s is readable by "
+		    "group or others; run: chmod 600 %s", path, path);
+	}
+	while (len + 1 < bufsz && (n = read(fd, buf + len, bufsz - 1 - len)) >
+	    0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The first output line of auth_password_command, run by /bin/sh. */
+static int
+secret_command(const char *cmd, char *buf, size_t bufsz, struct perr *e)
+{
+	struct timespec	 dl;
+	struct pollfd	 pfd;
+	size_t		 len = 0;
+	ssize_t		 n;
+	pid_t		 pid;
+	long		 ms;
+	int		 p[2], status, rc = 0;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return perr_sys(e, 1, "auth_password_command: pipe");
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return perr_sys(e, 1, "auth_password_command: fork");
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		if (devnull != -1)
+			dup2(devnull, STDIN_FILENO);
+		dup2(p[1], STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	tls_deadline(&dl, PASSCMD_TIMEOUT_MS);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	while (len + 1 < bufsz) {
+		if ((ms = tls_ms_until(&dl)) <= 0) {
+			rc = perr_set(e, 1, "auth_password_command timed out "
+			    "after %ds", PASSCMD_TIMEOUT_MS / 1000);
+			break;
+		}
+		if (poll(&pfd, 1, (int)ms) <= 0)
+			continue;
+		if ((n = read(p[0], buf + len, bufsz - 1 - len)) <= 0)
+			break;
+		len += n;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	close(p[0]);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (rc == -1)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		rc = perr_set(e, 1, "auth_password_command failed (exit "
+		    "status %d)", WIFEXITED(status) ? WEXITSTATUS(status) :
+		    128 + WTERMSIG(status));
+	if (rc == 0 && buf[0] == '\0')
+		rc = perr_set(e, 1, "auth_password_command printed nothing");
+	if (rc == -1)
+		explicit_bzero(buf, bufsz);
+	return rc;
+}
+
+static int
+secret_get(const struct conf_relay *r, char *buf, size_t bufsz,
+    struct perr *e)
+{
+	if (r->auth_password != NULL) {
+		if (strlcpy(buf, r->auth_password, bufsz) >= bufsz)
+			return perr_set(e, 0, "auth_password too long");
+		return 0;
+	}
+	if (r->auth_password_file != NULL)
+		return secret_file(r->auth_password_file, buf, bufsz, e);
+	if (r->auth_password_command != NULL)
+		return secret_command(r->auth_password_command, buf, bufsz, e);
+	return perr_set(e, 0, "auth_user is set but no auth_password, "
+	    "auth_password_file or auth_password_command");
+}
+
+static void
+log_outcome(const struct envelope *env, const struct outcome *o, time_t now)
+{
+	const char	*status;
+	char		 text[600];
+
+	status = o->r.status == SMTP_OK ? "sent" :
+	    o->r.status == SMTP_PERM ? "bounced" : "deferred";
+	log_sanitize(text, sizeof(text), o->r.text);
+	log_info("%s: to=<%s>, relay=%s, delay=%lld, tls=%s, dsn=%s, "
+	    "status=%s (%s)", env->qid, o->r.addr, o->relay[0] ? o->relay :
+	    "none", (long long)(now - env->created), o->tls[0] ? o->tls :
+	    "none", o->r.dsn, status, text);
+}
+
+/* Every recipient not final yet gets this reason. */
+static void
+outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
+    const char *dsn, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (o[i].done)
+			continue;
+		o[i].r.status = temp ? SMTP_TEMP : SMTP_PERM;
+		o[i].r.at_rcpt = 0;
+		o[i].r.code = 0;
+		(void)strlcpy(o[i].r.dsn, dsn, sizeof(o[i].r.dsn));
+		(void)strlcpy(o[i].r.text, text, sizeof(o[i].r.text));
+		(void)strlcpy(o[i].relay, relay != NULL ? relay : "",
+		    sizeof(o[i].relay));
+		o[i].tls[0] = '\0';
+	}
+}
+
+/*
+ * Transactions on one open session until no recipient is left that the
+ * server asked us to send again (452).  Marks final outcomes done.
+ */
+static void
+run_session(struct smtp *s, const struct envelope *env, FILE *data,
+    struct outcome *o, size_t n)
+{
+	struct smtp_rcpt *r;
+	struct smtp_msg	  m;
+	struct perr	  e;
+	size_t		  i, k, rounds;
+	const char	 *tv;
+	int		  more, got;
+
+	memset(&m, 0, sizeof(m));
+	m.from = env->sender;
+	m.data = data;
+	m.size = env->size;
+	m.lines = env->lines;
+	m.body_8bit = env->body_8bit;
+	m.smtputf8 = env->smtputf8;
+	m.ret = env->dsn_ret;
+	m.envid = env->dsn_envid;
+	if ((r = calloc(n, sizeof(*r))) == NULL) {
+		outcome_all(o, n, smtp_relay(s), 1, "4.3.0", "out of memory");
+		return;
+	}
+	for (rounds = 0; rounds < 100; rounds++) {
+		for (i = k = 0; i < n; i++)
+			if (!o[i].done)
+				r[k++] = o[i].r;
+		if (k == 0)
+			break;
+		if (rounds > 0 && smtp_reset(s, &e) == -1)
+			break;
+		if (fseeko(data, 0, SEEK_SET) == -1) {
+			outcome_all(o, n, smtp_relay(s), 1, "4.3.0",
+			    "cannot rewind the queued message");
+			break;
+		}
+		(void)smtp_send(s, &m, r, k, &e);
+		tv = smtp_tls_version(s);
+		more = got = 0;
+
+		for (i = k = 0; i < n; i++) {
+			if (o[i].done)
+				continue;
+			o[i].r = r[k++];
+			(void)strlcpy(o[i].relay, smtp_relay(s),
+			    sizeof(o[i].relay));
+			(void)strlcpy(o[i].tls, tv != NULL ? tv : "",
+			    sizeof(o[i].tls));
+			if (o[i].r.status == SMTP_OK)
+				got = 1;
+			if (o[i].r.again)
+				more = 1;
+			else if (o[i].r.status != SMTP_TEMP)
+				o[i].done = 1;
+		}
+		/* 452 to some: a new transaction for the rest, as long as
+		 * the last one made progress (RFC 5321 4.5.3.1.10) */
+		if (!more || !got || !smtp_usable(s))
+			break;
+	}
+	free(r);
+}
+
+int
+deliver_message(struct spool *sp, const char *qid, FILE *data,
+    const struct deliver_ctx *ctx, int report, struct deliver_result *res,
+    struct perr *e)
+{
+	struct envelope	  env;
+	struct conf_relay relay;
+	struct outcome	 *o = NULL;
+	struct smtp_params p;
+	struct smtp	 *s;
+	struct tls_conn	 *c;
+	struct timespec	  dl;
+	struct perr	  ce;
+	char		  secret[SECRET_MAX], ip[64], hostbuf[300];
+	char		  last[600] = "";
+	size_t		  i, n = 0, h;
+	time_t		  now;
+	long		  backoff;
+	int		  code, port, ret = -1, have_secret = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (spool_env_read(sp, qid, &env, e) == -1)
+		return -1;
+	for (i = 0; i < env.nrcpts; i++)
+		if (env.rcpts[i].state == RCPT_PENDING)
+			n++;
+	if (n == 0)
+		goto finish;
+	if ((o = calloc(n, sizeof(*o))) == NULL) {
+		perr_set(e, 1, "out of memory");
+		goto out;
+	}
+	for (i = 0, h = 0; i < env.nrcpts; i++)
+		if (env.rcpts[i].state == RCPT_PENDING) {
+			o[h].r.addr = env.rcpts[i].addr;
+			o[h].r.orcpt = env.rcpts[i].orcpt;
+			o[h].r.notify = env.dsn_notify;
+			h++;
+		}
+
+	(void)conf_route(ctx->conf, env.sender, &relay);
+	if (relay.nhosts == 0) {
+		outcome_all(o, n, NULL, 1, "4.3.5", "no smarthost is "
+		    "configured and direct delivery to MX hosts is not "
+		    "available in this version; set smarthost");
+		goto record;
+	}
+	if (relay.auth_user != NULL) {
+		if (secret_get(&relay, secret, sizeof(secret), &ce) == -1) {
+			char	why[600];
+
+			(void)snprintf(why, sizeof(why), "%s%s", ce.msg,
+			    ce.errnum == EACCES ? " (left in the queue for "
+			    "root's sendmail -q, which can read it)" : "");
+			outcome_all(o, n, NULL, 1, "4.7.0", why);
+			goto record;
+		}
+		have_secret = 1;
+	}
+	for (h = 0; h < relay.nhosts; h++) {
+		enum smtp_tls	mode;
+
+		if (ctx->deadline != NULL && tls_ms_until(ctx->deadline) <= 0) {
+			if (last[0] == '\0')
+				(void)strlcpy(last, "submit_timeout reached; "
+				    "left in the queue", sizeof(last));
+			break;
+		}
+		mode = relay.tls == CONF_TLS_NONE ? SMTP_TLS_NONE :
+		    relay.tls == CONF_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT :
+		    relay.tls == CONF_TLS_STARTTLS ? SMTP_TLS_STARTTLS :
+		    relay.hosts[h].port == 465 ? SMTP_TLS_IMPLICIT :
+		    SMTP_TLS_STARTTLS;
+		port = relay.hosts[h].port != 0 ? relay.hosts[h].port :
+		    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
+		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[?]:%d",
+		    relay.hosts[h].name, port);
+		tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
+		tls_deadline_min(&dl, ctx->deadline);
+		c = tls_connect(relay.hosts[h].name, port,
+		    ctx->conf->inet_protocols == CONF_INET_IPV4 ? AF_INET :
+		    ctx->conf->inet_protocols == CONF_INET_IPV6 ? AF_INET6 :
+		    AF_UNSPEC, ctx->conf->bind_address, &dl, ip, sizeof(ip),
+		    &ce);
+		if (c == NULL) {
+			(void)snprintf(last, sizeof(last), "%s", ce.msg);
+			outcome_all(o, n, NULL, 1, "4.4.1", last);
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: %s\n", ce.msg);
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.host = relay.hosts[h].name;
+		p.ip = ip;
+		p.port = port;
+		p.tls_mode = mode;
+		p.tls.verify = relay.has_fingerprint ? TLS_VERIFY_PIN :
+		    TLS_VERIFY_CA;
+		p.tls.servername = relay.hosts[h].name;
+		p.tls.ca_file = relay.tls_ca_file;
+		p.tls.pin = relay.tls_fingerprint;
+		p.tls.cert = relay.tls_cert;
+		p.tls.key = relay.tls_key;
+		p.tls.min_version = relay.tls_min_version;
+		p.helo = ctx->helo;
+		p.user = relay.auth_user;
+		p.pass = have_secret ? secret : NULL;
+		p.auth_mech = relay.auth_mechanism;
+		p.auth_plaintext = relay.auth_plaintext == 1;
+		p.timeout_cmd_ms = ctx->conf->timeout_command_s * 1000;
+		p.deadline = ctx->deadline;
+		p.verbose = ctx->verbose;
+		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[%s]:%d",
+		    p.host, ip, port);
+		if ((s = smtp_open(c, &p, &code, &ce)) == NULL) {
+			(void)snprintf(last, sizeof(last), "%s", ce.msg);
+			/* a refused greeting, TLS or AUTH: the next host
+			 * or a later attempt may do better (as Postfix) */
+			outcome_all(o, n, hostbuf, 1, "4.4.2", last);
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: %s\n", ce.msg);
+			continue;
+		}
+		run_session(s, &env, data, o, n);
+		smtp_close(s);
+		for (i = 0; i < n; i++)
+			if (!o[i].done) {
+				(void)strlcpy(last, o[i].r.text, sizeof(last));
+				break;
+			}
+		if (i == n)
+			break;		/* every recipient has its outcome */
+	}
+record:
+	if (have_secret)
+		explicit_bzero(secret, sizeof(secret));
+	now = time(NULL);
+	for (i = 0, h = 0; i < env.nrcpts; i++) {
+		struct env_rcpt	*er = &env.rcpts[i];
+		struct outcome	*oc;
+
+		if (er->state != RCPT_PENDING)
+			continue;
+		oc = &o[h++];
+		log_outcome(&env, oc, now);
+		free(er->reply);
+		er->reply = strdup(oc->r.text);
+		if (oc->r.status == SMTP_OK) {
+			er->state = RCPT_SENT;
+			res->sent++;
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: delivered via "
+				    "%s\n", er->addr, oc->relay);
+		} else if (oc->r.status == SMTP_PERM) {
+			er->state = RCPT_FAILED;
+			if (oc->r.at_rcpt)
+				res->rejected++;
+			else
+				res->failed++;
+			if (report || ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: %s\n",
+				    er->addr, oc->r.text);
+		} else {
+			res->pending++;
+			(void)strlcpy(last, oc->r.text, sizeof(last));
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: queued for a "
+				    "later attempt: %s\n", er->addr,
+				    oc->r.text);
+		}
+	}
+finish:
+	if (res->pending == 0) {
+		if (spool_remove(sp, qid, e) == -1)
+			goto out;
+		ret = 0;
+		goto out;
+	}
+	env.attempts++;
+	backoff = ctx->conf->retry_min_s;
+	for (i = 1; i < (size_t)env.attempts && backoff <
+	    ctx->conf->retry_max_s; i++)
+		backoff *= 2;
+	if (backoff > ctx->conf->retry_max_s)
+		backoff = ctx->conf->retry_max_s;
+	env.next_retry = time(NULL) + backoff;
+	free(env.last_error);
+	env.last_error = strdup(last);
+	ret = spool_env_write(sp, &env, e);
+out:
+	free(o);
+	spool_env_free(&env);
+	return ret;
+}

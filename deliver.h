@@ -1,0 +1,39 @@
+/* deliver.h - one delivery attempt of a queued message, and its outcome */
+#ifndef POSTHORN_DELIVER_H
+#define POSTHORN_DELIVER_H
+
+#include <stdio.h>
+#include <time.h>
+
+struct conf;
+struct perr;
+struct spool;
+
+struct deliver_ctx {
+	const struct conf *conf;
+	const char	*helo;		/* our host name */
+	int		 verbose;	/* -v: dialogue and outcome on stderr */
+	const struct timespec *deadline; /* submit_timeout, or NULL */
+};
+
+struct deliver_result {
+	int	sent;		/* recipients delivered now */
+	int	pending;	/* still queued for a retry */
+	int	rejected;	/* refused permanently at RCPT */
+	int	failed;		/* refused permanently after RCPT */
+};
+
+/*
+ * Try to deliver queued message qid now.  data is its data file, locked
+ * by the caller (spool_create/spool_lock).  Updates the envelope with
+ * each recipient's state and the retry time, logs one line per recipient,
+ * and removes the message once no recipient is pending.  Recipients
+ * refused permanently are marked failed, their reason in the envelope
+ * (spool_env_read() shows it) and on stderr when report is set.
+ * -1 only when the queue itself fails (e filled).
+ */
+int	deliver_message(struct spool *sp, const char *qid, FILE *data,
+	    const struct deliver_ctx *ctx, int report,
+	    struct deliver_result *res, struct perr *e);
+
+#endif

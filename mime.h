@@ -1,0 +1,52 @@
+/* mime.h - make a message fit SMTP: no line over 998 octets, 7-bit on demand */
+#ifndef POSTHORN_MIME_H
+#define POSTHORN_MIME_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+struct perr;
+
+#define MIME_LINE_MAX	998	/* RFC 5322 2.1.1, octets without CRLF */
+
+#define MIME_FIX_LONG	0x01	/* re-encode parts holding long lines */
+#define MIME_7BIT	0x02	/* re-encode 8-bit parts (RFC 6152 3) */
+
+/* Called once per output line, without its line end. */
+typedef int	(*mime_put_fn)(void *arg, const char *line, size_t len);
+
+/*
+ * What a message needs: has_long is 1 when some line (header or body) is
+ * longer than MIME_LINE_MAX, has_8bit when some byte is >= 0x80.
+ */
+struct mime_info {
+	int	has_long;
+	int	has_8bit;
+};
+
+/*
+ * Scan the message in (LF line ends, headers then an empty line then the
+ * body; may lack the empty line) from its current position to EOF.
+ */
+int	mime_scan(FILE *in, struct mime_info *mi, struct perr *e);
+
+/*
+ * Write the message in (as for mime_scan; seekable: it is read twice) to
+ * put, one line at a time, transformed according to flags:
+ * - header lines longer than MIME_LINE_MAX are folded at white space;
+ * - each leaf MIME part (the whole body of a single-part message, each leaf
+ *   of a multipart, recursively, message/rfc822 left alone) whose
+ *   Content-Transfer-Encoding is 7bit, 8bit or absent and that holds a
+ *   line over MIME_LINE_MAX (MIME_FIX_LONG), or an 8-bit byte (MIME_7BIT),
+ *   is re-encoded as quoted-printable (its CTE header replaced or added;
+ *   a single-part message without MIME-Version gets one);
+ * - a base64 or quoted-printable part with over-long lines is re-wrapped
+ *   (both lossless);
+ * - a binary part is left as it is.
+ * Everything else passes byte for byte.  Returns 0, or -1 with e filled
+ * (a put failure returns -1 with whatever put left in e).
+ */
+int	mime_transform(FILE *in, int flags, mime_put_fn put, void *arg,
+	    struct perr *e);
+
+#endif

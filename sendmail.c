@@ -1,0 +1,1017 @@
+/*
+ * sendmail.c - main(): the sendmail command line, the phases of a
+ * submission, and the exit status (the only user of sysexits.h).
+ *
+ * Phases, kept visible so that a later sandboxing step has an obvious
+ * home: process hygiene; flags; configuration; read and spool (fsynced
+ * before anything else happens); deliver (bounded by submit_timeout);
+ * decide the exit status once.  A message that was not durably spooled
+ * never exits 0.
+ */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "addr.h"
+#include "conf.h"
+#include "mime.h"
+#include "msg.h"
+#include "spool.h"
+#include "tls.h"
+#include "deliver.h"
+
+#define POSTHORN_VERSION	"0.1.0"
+#define SYSTEM_CONF		"/etc/posthorn.conf"
+#define MAX_RCPTS		10000
+
+enum mode {
+	MODE_SUBMIT = 0,
+	MODE_SMTP,		/* -bs */
+	MODE_LIST,		/* -bp, mailq */
+	MODE_VERIFY,		/* -bv */
+	MODE_FLUSH,		/* -q */
+	MODE_ALIASES,		/* -bi, newaliases */
+	MODE_CHECK,		/* --check */
+	MODE_DELETE,		/* --delete */
+	MODE_SHOW,		/* --show */
+	MODE_REQUEUE		/* --requeue */
+};
+
+struct opts {
+	enum mode	 mode;
+	int		 extract;	/* -t */
+	int		 ignore_dots;	/* -i, -oi */
+	int		 verbose;	/* -v */
+	int		 deliver;	/* 'i', 'b' or 'q' (-od?) */
+	int		 on_error;	/* 'p', 'm', 'q', 'w' (-oe?) */
+	int		 json;		/* --json */
+	const char	*from;		/* -f, -r */
+	const char	*fullname;	/* -F */
+	const char	*conf_file;	/* -C */
+	const char	*notify;	/* -N */
+	const char	*ret;		/* -R */
+	const char	*envid;		/* -V */
+	const char	*body;		/* -B */
+	const char	*qselect;	/* -qI / -qR / -qS argument */
+	int		 qkind;		/* 'I', 'R', 'S' or 0 */
+	const char	*target;	/* --delete/--show/--requeue/--check */
+	char		**rcpts;
+	int		 nrcpts;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: sendmail [-tiv] [-f sender] [-F name] "
+	    "[-C file] [-od{i,b,q}] [-oe{p,m,q,w}]\n"
+	    "                [-N dsn] [-R full|hdrs] [-V envid] "
+	    "[-B 7BIT|8BITMIME] [--] [recipient ...]\n"
+	    "       sendmail -bp | -bs | -bv addr... | -q[I|R|S substr] | "
+	    "-bi\n"
+	    "       posthorn --check [domain] | --show ID | --delete ID|all "
+	    "| --requeue ID|all | --help | --version\n");
+	exit(EX_USAGE);
+}
+
+static void
+help(void)
+{
+	printf("posthorn %s - a submission-only sendmail\n\n"
+	    "Reads a message on standard input, queues it durably and "
+	    "delivers it\nthrough the smarthost of /etc/posthorn.conf.\n\n"
+	    "  -t          recipients from To, Cc, Bcc (plus the arguments)\n"
+	    "  -i, -oi     a line with a single '.' does not end the message\n"
+	    "  -f ADDR     envelope sender (-f '' is the null sender)\n"
+	    "  -F NAME     full name for a generated From header\n"
+	    "  -v          show the SMTP dialogue (secrets hidden)\n"
+	    "  -odi|-odb|-odq  deliver now / in the background / only queue\n"
+	    "  -oep|-oem|-oeq  on permanent failure: report / mail / "
+	    "status only\n"
+	    "  -C FILE     read only this configuration file\n"
+	    "  -bp, mailq  list the queue;  -q  deliver what is due\n"
+	    "  --check     show the configuration and test the smarthost\n\n"
+	    "See posthorn(8) and posthorn.conf(5).\n", POSTHORN_VERSION);
+	exit(EX_OK);
+}
+
+/* The argument of a flag: the rest of this word, or the next word. */
+static const char *
+flag_arg(int argc, char **argv, int *i, const char *rest, char flag)
+{
+	if (*rest != '\0')
+		return rest;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "posthorn: option -%c requires an argument\n",
+		    flag);
+		usage();
+	}
+	return argv[++*i];
+}
+
+static void
+parse_o(struct opts *o, const char *v)
+{
+	if (v[0] == 'i' && v[1] == '\0')
+		o->ignore_dots = 1;
+	else if (v[0] == 'd' && strchr("ibq", v[1]) != NULL && v[1] != '\0' &&
+	    v[2] == '\0')
+		o->deliver = v[1];
+	else if (v[0] == 'd' && v[1] == 'b' )
+		o->deliver = 'b';
+	else if (v[0] == 'e' && v[1] != '\0' && strchr("pmqw", v[1]) != NULL)
+		o->on_error = v[1];
+	/* every other -o option is accepted and ignored (SPEC 2) */
+}
+
+static void
+parse_args(struct opts *o, int argc, char **argv)
+{
+	const char	*a, *v;
+	int		 i, done;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[1] == '-') {
+			if (strcmp(a, "--help") == 0)
+				help();
+			else if (strcmp(a, "--version") == 0) {
+				printf("posthorn %s\n", POSTHORN_VERSION);
+				exit(EX_OK);
+			} else if (strcmp(a, "--json") == 0)
+				o->json = 1;
+			else if (strcmp(a, "--check") == 0) {
+				o->mode = MODE_CHECK;
+				if (i + 1 < argc && argv[i + 1][0] != '-')
+					o->target = argv[++i];
+			} else if (strcmp(a, "--delete") == 0 ||
+			    strcmp(a, "--show") == 0 ||
+			    strcmp(a, "--requeue") == 0) {
+				o->mode = a[2] == 'd' ? MODE_DELETE :
+				    a[2] == 's' ? MODE_SHOW : MODE_REQUEUE;
+				if (i + 1 >= argc)
+					usage();
+				o->target = argv[++i];
+			} else {
+				fprintf(stderr, "posthorn: unknown option "
+				    "%s\n", a);
+				usage();
+			}
+			continue;
+		}
+		for (a++, done = 0; *a != '\0' && !done; a++) {
+			switch (*a) {
+			case 't':
+				o->extract = 1;
+				break;
+			case 'i':
+				o->ignore_dots = 1;
+				break;
+			case 'v':
+				o->verbose = 1;
+				break;
+			case 'I':
+				o->mode = MODE_ALIASES;
+				break;
+			case 'n':
+			case 'm':
+			case 'U':
+			case 'G':
+				break;		/* accepted, ignored */
+			case 'f':
+			case 'r':
+				o->from = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'F':
+				o->fullname = flag_arg(argc, argv, &i, a + 1,
+				    *a);
+				done = 1;
+				break;
+			case 'C':
+				o->conf_file = flag_arg(argc, argv, &i, a + 1,
+				    *a);
+				done = 1;
+				break;
+			case 'N':
+				o->notify = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'R':
+				o->ret = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'V':
+				o->envid = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'B':
+				o->body = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'O':
+			case 'L':
+			case 'A':
+			case 'X':
+			case 'h':
+				(void)flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				break;
+			case 'e':
+			case 'd':
+				done = 1;	/* -e?, -dX: ignored */
+				break;
+			case 'o':
+				parse_o(o, flag_arg(argc, argv, &i, a + 1, *a));
+				done = 1;
+				break;
+			case 'b':
+				v = flag_arg(argc, argv, &i, a + 1, *a);
+				done = 1;
+				if (strcmp(v, "m") == 0)
+					o->mode = MODE_SUBMIT;
+				else if (strcmp(v, "s") == 0)
+					o->mode = MODE_SMTP;
+				else if (strcmp(v, "p") == 0)
+					o->mode = MODE_LIST;
+				else if (strcmp(v, "v") == 0)
+					o->mode = MODE_VERIFY;
+				else if (strcmp(v, "i") == 0)
+					o->mode = MODE_ALIASES;
+				else if (strcmp(v, "d") == 0 ||
+				    strcmp(v, "D") == 0) {
+					fprintf(stderr, "posthorn: runs no "
+					    "daemon; flush the queue from cron "
+					    "or a timer with 'sendmail -q'\n");
+					exit(EX_USAGE);
+				} else {
+					fprintf(stderr, "posthorn: unknown "
+					    "mode -b%s\n", v);
+					usage();
+				}
+				break;
+			case 'q':
+				done = 1;
+				o->mode = MODE_FLUSH;
+				v = a + 1;
+				if (*v == '\0')
+					break;
+				if (*v == 'I' || *v == 'R' || *v == 'S') {
+					o->qkind = *v;
+					o->qselect = flag_arg(argc, argv, &i,
+					    v + 1, 'q');
+					break;
+				}
+				if (isdigit((unsigned char)*v)) {
+					fprintf(stderr, "posthorn: runs no "
+					    "daemon, so -q%s cannot repeat; "
+					    "run 'sendmail -q' from cron or a "
+					    "timer instead\n", v);
+					exit(EX_USAGE);
+				}
+				fprintf(stderr, "posthorn: unknown option "
+				    "-q%s\n", v);
+				usage();
+				break;
+			default:
+				fprintf(stderr, "posthorn: unknown option "
+				    "-%c\n", *a);
+				usage();
+			}
+		}
+	}
+	o->rcpts = argv + i;
+	o->nrcpts = argc - i;
+}
+
+/* Refuse input that could smuggle lines into headers or SMTP. */
+static void
+check_text(const char *what, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 && *s != '\t') {
+			fprintf(stderr, "posthorn: %s contains a control "
+			    "character (CR, LF or similar); refused\n", what);
+			exit(EX_DATAERR);
+		}
+}
+
+static void
+hygiene(void)
+{
+	struct rlimit	rl = { 0, 0 };
+	int		fd;
+
+	umask(077);
+	/* make sure 0-2 are open, so no file we open becomes stdout */
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+	closefrom(STDERR_FILENO + 1);
+	signal(SIGPIPE, SIG_IGN);
+	/* secrets are in memory: no core dumps */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fprintf(stderr, "posthorn: refusing to run set-uid or "
+		    "set-gid; install it without those bits\n");
+		exit(EX_NOPERM);
+	}
+}
+
+static const char *
+env_home(void)
+{
+	const char	*h = getenv("HOME");
+	struct passwd	*pw;
+
+	if (h != NULL && h[0] == '/')
+		return h;
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_dir;
+	return NULL;
+}
+
+static void
+load_conf(struct conf *c, const char *file)
+{
+	struct perr	 e;
+	const char	*x = getenv("XDG_CONFIG_HOME"), *home;
+	char		 path[PATH_MAX];
+	int		 n = -1;
+
+	conf_init(c);
+	if (file != NULL) {
+		if (conf_load(c, file, 0, &e) == -1)
+			goto bad;
+		return;
+	}
+	if (conf_load(c, SYSTEM_CONF, 1, &e) == -1)
+		goto bad;
+	if (x != NULL && x[0] == '/')
+		n = snprintf(path, sizeof(path), "%s/posthorn/config", x);
+	else if ((home = env_home()) != NULL)
+		n = snprintf(path, sizeof(path), "%s/.config/posthorn/config",
+		    home);
+	if (n > 0 && (size_t)n < sizeof(path) &&
+	    conf_load(c, path, 1, &e) == -1)
+		goto bad;
+	return;
+bad:
+	fprintf(stderr, "posthorn: %s\n", e.msg);
+	exit(EX_CONFIG);
+}
+
+/* Our host name and mail domain (SPEC 6: /etc/mailname, else the FQDN). */
+static void
+names(const struct conf *c, char *host, size_t hostsz, char *dom,
+    size_t domsz)
+{
+	struct addrinfo	 hints, *res;
+	FILE		*fp;
+	char		 buf[256], *dot;
+
+	if (c->hostname != NULL)
+		(void)strlcpy(host, c->hostname, hostsz);
+	else {
+		if (gethostname(buf, sizeof(buf)) == -1)
+			(void)strlcpy(buf, "localhost", sizeof(buf));
+		buf[sizeof(buf) - 1] = '\0';
+		(void)strlcpy(host, buf, hostsz);
+		if (strchr(buf, '.') == NULL) {
+			memset(&hints, 0, sizeof(hints));
+			hints.ai_flags = AI_CANONNAME;
+			if (getaddrinfo(buf, NULL, &hints, &res) == 0) {
+				if (res->ai_canonname != NULL)
+					(void)strlcpy(host, res->ai_canonname,
+					    hostsz);
+				freeaddrinfo(res);
+			}
+		}
+	}
+	if (c->domain != NULL) {
+		(void)strlcpy(dom, c->domain, domsz);
+		return;
+	}
+	if ((fp = fopen("/etc/mailname", "re")) != NULL) {
+		if (fgets(buf, sizeof(buf), fp) != NULL) {
+			buf[strcspn(buf, " \t\r\n")] = '\0';
+			if (buf[0] != '\0') {
+				(void)strlcpy(dom, buf, domsz);
+				fclose(fp);
+				return;
+			}
+		}
+		fclose(fp);
+	}
+	/* a host name with a domain: mail comes from that domain */
+	dot = strchr(host, '.');
+	(void)strlcpy(dom, dot != NULL && c->hostname == NULL ? host : host,
+	    domsz);
+}
+
+/* user@domain for bare names. */
+static char *
+qualify(const char *a, const char *domain)
+{
+	char	*q;
+
+	if (a[0] == '\0' || strchr(a, '@') != NULL)
+		return strdup(a);
+	if (asprintf(&q, "%s@%s", a, domain) == -1)
+		return NULL;
+	return q;
+}
+
+static struct spool *
+open_queue(const struct conf *c)
+{
+	struct spool	*sp;
+	struct perr	 e, e2;
+	const char	*x = getenv("XDG_STATE_HOME"), *home;
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	int		 n = -1;
+
+	if ((sp = spool_open(c->spool_dir, 1, &e)) != NULL)
+		return sp;
+	/* a read-only or missing system spool: the user's own state dir */
+	if (stat(c->spool_dir, &st) == 0 && access(c->spool_dir, W_OK | X_OK) ==
+	    0) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return NULL;
+	}
+	if (x != NULL && x[0] == '/')
+		n = snprintf(path, sizeof(path), "%s/posthorn", x);
+	else if ((home = env_home()) != NULL)
+		n = snprintf(path, sizeof(path), "%s/.local/state/posthorn",
+		    home);
+	if (n <= 0 || (size_t)n >= sizeof(path)) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return NULL;
+	}
+	{
+		/* mkdir -p with 0700 */
+		char	*p;
+
+		for (p = path + 1; *p != '\0'; p++)
+			if (*p == '/') {
+				*p = '\0';
+				(void)mkdir(path, 0700);
+				*p = '/';
+			}
+		(void)mkdir(path, 0700);
+	}
+	if ((sp = spool_open(path, 1, &e2)) == NULL) {
+		fprintf(stderr, "posthorn: %s; %s\n", e.msg, e2.msg);
+		return NULL;
+	}
+	return sp;
+}
+
+static int
+exit_for_spool_error(const struct perr *e)
+{
+	if (e->errnum == ENOSPC || e->errnum == EDQUOT)
+		return EX_TEMPFAIL;
+	return e->temp ? EX_IOERR : EX_CANTCREAT;
+}
+
+/* Rewrite the spooled data so that no line exceeds 998 octets. */
+static int
+fix_long_lines(struct spool *sp, FILE *data, struct msg_info *mi,
+    struct perr *e);
+
+struct copy_arg {
+	FILE	*out;
+	off_t	 size, lines;
+};
+
+static int
+copy_line(void *arg, const char *line, size_t len)
+{
+	struct copy_arg	*c = arg;
+
+	if ((len > 0 && fwrite(line, 1, len, c->out) != len) ||
+	    putc('\n', c->out) == EOF)
+		return -1;
+	c->size += len + 1;
+	c->lines++;
+	return 0;
+}
+
+static int
+fix_long_lines(struct spool *sp, FILE *data, struct msg_info *mi,
+    struct perr *e)
+{
+	struct copy_arg	 ca;
+	FILE		*tmp;
+	char		 buf[65536];
+	size_t		 n;
+
+	if ((tmp = spool_scratch(sp, e)) == NULL)
+		return -1;
+	memset(&ca, 0, sizeof(ca));
+	ca.out = tmp;
+	if (fseeko(data, 0, SEEK_SET) == -1 ||
+	    mime_transform(data, MIME_FIX_LONG, copy_line, &ca, e) == -1 ||
+	    fflush(tmp) == EOF) {
+		if (ferror(tmp))
+			perr_sys(e, 1, "write scratch file");
+		fclose(tmp);
+		return -1;
+	}
+	if (fseeko(data, 0, SEEK_SET) == -1 || ftruncate(fileno(data), 0) ==
+	    -1 || fseeko(tmp, 0, SEEK_SET) == -1) {
+		fclose(tmp);
+		return perr_sys(e, 1, "rewrite queued message");
+	}
+	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+		if (fwrite(buf, 1, n, data) != n) {
+			fclose(tmp);
+			return perr_sys(e, 1, "rewrite queued message");
+		}
+	fclose(tmp);
+	if (fflush(data) == EOF)
+		return perr_sys(e, 1, "rewrite queued message");
+	mi->size = ca.size;
+	mi->lines = ca.lines;
+	mi->has_long = 0;
+	return 0;
+}
+
+static int
+rcpt_push(char ***v, size_t *n, char *a)
+{
+	char	**nv;
+	size_t	  i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], a) == 0) {
+			free(a);
+			return 0;
+		}
+	if (*n >= MAX_RCPTS || (nv = reallocarray(*v, *n + 1, sizeof(*nv))) ==
+	    NULL) {
+		free(a);
+		return -1;
+	}
+	nv[(*n)++] = a;
+	*v = nv;
+	return 0;
+}
+
+static int
+submit(struct opts *o, struct conf *c)
+{
+	struct spool		*sp;
+	struct msg_opts		 mo;
+	struct msg_info		 mi;
+	struct envelope		 env;
+	struct deliver_ctx	 ctx;
+	struct deliver_result	 res;
+	struct timespec		 dl;
+	struct perr		 e;
+	struct passwd		*pw;
+	char			 host[256], dom[256], qid[SPOOL_QID_LEN + 1];
+	char			 login[64], *sender = NULL, *from_addr = NULL;
+	char			**rc = NULL, *a, *tmp;
+	const char		*fullname = o->fullname;
+	size_t			 nrc = 0, i;
+	FILE			*data;
+	pid_t			 pid;
+	int			 utf8 = 0, ex, rewrite;
+
+	names(c, host, sizeof(host), dom, sizeof(dom));
+	if ((pw = getpwuid(getuid())) != NULL)
+		(void)strlcpy(login, pw->pw_name, sizeof(login));
+	else
+		(void)snprintf(login, sizeof(login), "uid%lu",
+		    (unsigned long)getuid());
+	if (fullname == NULL && pw != NULL && pw->pw_gecos != NULL &&
+	    pw->pw_gecos[0] != '\0') {
+		static char gecos[256];
+
+		(void)strlcpy(gecos, pw->pw_gecos, sizeof(gecos));
+		gecos[strcspn(gecos, ",")] = '\0';
+		fullname = gecos[0] != '\0' ? gecos : NULL;
+	}
+	if (fullname != NULL)
+		check_text("-F name", fullname);
+
+	/* The envelope sender: -f, else the config's from, else login. */
+	if (o->from != NULL) {
+		check_text("-f address", o->from);
+		if ((tmp = addr_envelope(o->from, 1, &e)) == NULL) {
+			fprintf(stderr, "posthorn: -f: %s\n", e.msg);
+			return EX_DATAERR;
+		}
+	} else if (c->relay.from != NULL)
+		tmp = strdup(c->relay.from);
+	else
+		tmp = strdup(login);
+	if (tmp == NULL || (sender = qualify(tmp, dom)) == NULL) {
+		fprintf(stderr, "posthorn: out of memory\n");
+		return EX_TEMPFAIL;
+	}
+	free(tmp);
+	{
+		/* a route may set its own from and rewrite */
+		struct conf_relay r;
+
+		(void)conf_route(c, sender, &r);
+		if (r.from_rewrite == 1 && r.from != NULL && sender[0] != '\0') {
+			free(sender);
+			if ((sender = qualify(r.from, dom)) == NULL)
+				return EX_TEMPFAIL;
+		}
+		rewrite = r.from_rewrite == 1 && r.from != NULL;
+	}
+	if ((from_addr = strdup(sender[0] != '\0' ? sender : "")) == NULL)
+		return EX_TEMPFAIL;
+	if (from_addr[0] == '\0') {
+		free(from_addr);
+		if ((from_addr = qualify(login, dom)) == NULL)
+			return EX_TEMPFAIL;
+	}
+
+	for (i = 0; i < (size_t)o->nrcpts; i++) {
+		check_text("recipient", o->rcpts[i]);
+		/* "a@b, c@d" in one argument, as sendmail allows */
+		struct addr_list l = { NULL, 0 };
+		size_t		 j;
+
+		if (addr_parse_list(o->rcpts[i], &l, &e) == -1 || l.n == 0) {
+			fprintf(stderr, "posthorn: recipient \"%s\": %s\n",
+			    o->rcpts[i], l.n == 0 && e.msg[0] == '\0' ?
+			    "no address" : e.msg);
+			addr_list_free(&l);
+			return EX_DATAERR;
+		}
+		for (j = 0; j < l.n; j++) {
+			if ((tmp = addr_envelope(l.v[j].spec, 0, &e)) ==
+			    NULL) {
+				fprintf(stderr, "posthorn: recipient \"%s\": "
+				    "%s\n", l.v[j].spec, e.msg);
+				addr_list_free(&l);
+				return EX_DATAERR;
+			}
+			a = qualify(tmp, dom);
+			free(tmp);
+			if (a == NULL || rcpt_push(&rc, &nrc, a) == -1) {
+				addr_list_free(&l);
+				fprintf(stderr, "posthorn: too many "
+				    "recipients\n");
+				return EX_DATAERR;
+			}
+		}
+		addr_list_free(&l);
+	}
+	if (nrc == 0 && !o->extract) {
+		fprintf(stderr, "posthorn: no recipients given (use -t to "
+		    "take them from the headers)\n");
+		return EX_USAGE;
+	}
+
+	/* Spool: nothing is promised before the fsync. */
+	if ((sp = open_queue(c)) == NULL)
+		return EX_CANTCREAT;
+	if ((data = spool_create(sp, qid, &e)) == NULL) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return exit_for_spool_error(&e);
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.rewrite_from = rewrite;
+	mo.dot_ends = !o->ignore_dots;
+	mo.extract = o->extract;
+	mo.sender = sender;
+	mo.from_addr = from_addr;
+	mo.fullname = fullname;
+	mo.hostname = host;
+	mo.domain = dom;
+	mo.qid = qid;
+	mo.uid = getuid();
+	if (msg_read(stdin, data, &mo, &mi, &e) == -1 ||
+	    (mi.has_long && fix_long_lines(sp, data, &mi, &e) == -1)) {
+		spool_abort(sp, qid, data);
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		if (!e.temp)
+			return EX_DATAERR;
+		if (e.errnum == 0 && ferror(stdin) == 0)
+			e.errnum = errno;
+		return exit_for_spool_error(&e);
+	}
+	for (i = 0; i < mi.nrcpts; i++) {
+		if ((a = strdup(mi.rcpts[i])) == NULL ||
+		    rcpt_push(&rc, &nrc, a) == -1) {
+			spool_abort(sp, qid, data);
+			fprintf(stderr, "posthorn: too many recipients\n");
+			return EX_DATAERR;
+		}
+	}
+	if (nrc == 0) {
+		spool_abort(sp, qid, data);
+		fprintf(stderr, "posthorn: no recipient addresses found in "
+		    "the message headers\n");
+		return EX_DATAERR;
+	}
+	memset(&env, 0, sizeof(env));
+	(void)strlcpy(env.qid, qid, sizeof(env.qid));
+	env.uid = getuid();
+	env.created = time(NULL);
+	env.sender = sender;
+	env.conf = (char *)(o->conf_file != NULL ? o->conf_file : "default");
+	env.size = mi.size;
+	env.lines = mi.lines;
+	env.body_8bit = mi.has_8bit;
+	if (o->body != NULL && strcasecmp(o->body, "8BITMIME") == 0 &&
+	    mi.has_8bit)
+		env.body_8bit = 1;
+	env.msgid = mi.msgid;
+	env.dsn_notify = (char *)o->notify;
+	env.dsn_ret = (char *)o->ret;
+	env.dsn_envid = (char *)o->envid;
+	env.on_error = o->on_error;
+	utf8 = addr_is_utf8(sender);
+	if ((env.rcpts = calloc(nrc, sizeof(*env.rcpts))) == NULL) {
+		spool_abort(sp, qid, data);
+		fprintf(stderr, "posthorn: out of memory\n");
+		return EX_TEMPFAIL;
+	}
+	for (i = 0; i < nrc; i++) {
+		env.rcpts[i].addr = rc[i];
+		env.rcpts[i].state = RCPT_PENDING;
+		utf8 |= addr_is_utf8(rc[i]);
+	}
+	env.nrcpts = nrc;
+	env.smtputf8 = utf8;
+	if (spool_commit(sp, data, &env, &e) == -1) {
+		spool_abort(sp, qid, data);
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return exit_for_spool_error(&e);
+	}
+	log_info("%s: uid=%lu, from=<%s>, size=%lld, nrcpt=%zu, msgid=%s",
+	    qid, (unsigned long)getuid(), sender, (long long)mi.size, nrc,
+	    mi.msgid != NULL ? mi.msgid : "");
+
+	/* Delivery, as -od says. */
+	if (o->deliver == 'q') {
+		if (o->verbose)
+			fprintf(stderr, "posthorn: %s: queued\n", qid);
+		fclose(data);
+		return EX_OK;
+	}
+	if (o->deliver == 'b') {
+		fflush(NULL);
+		if ((pid = fork()) == -1) {
+			/* it is queued: the next -q delivers it */
+			fclose(data);
+			return EX_OK;
+		}
+		if (pid > 0) {
+			fclose(data);	/* the child holds the lock now */
+			return EX_OK;
+		}
+		(void)setsid();
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
+	ctx.helo = host;
+	ctx.verbose = o->verbose;
+	tls_deadline(&dl, c->submit_timeout_s * 1000);
+	ctx.deadline = &dl;
+	if (deliver_message(sp, qid, data, &ctx, o->deliver != 'b' &&
+	    o->on_error != 'm', &res, &e) == -1) {
+		/* the message is safe in the queue; only its state is not */
+		log_warnx("%s: %s", qid, e.msg);
+		if (o->verbose)
+			fprintf(stderr, "posthorn: %s\n", e.msg);
+	}
+	fclose(data);
+	if (o->deliver == 'b')
+		_exit(0);
+	ex = EX_OK;
+	if (o->on_error != 'm') {
+		if (res.failed > 0)
+			ex = EX_UNAVAILABLE;
+		else if (res.rejected > 0)
+			ex = EX_NOUSER;
+	}
+	if (o->verbose && res.pending > 0)
+		fprintf(stderr, "posthorn: %s: %d recipient(s) queued for a "
+		    "later attempt\n", qid, res.pending);
+	spool_close(sp);
+	return ex;
+}
+
+/* Postfix's mailq layout. */
+static int
+list_queue(const struct opts *o, const struct conf *c)
+{
+	struct spool	*sp;
+	struct envelope	 env;
+	struct perr	 e;
+	struct stat	 st;
+	char		**ids, date[64];
+	size_t		 n, i, j, count = 0;
+	long long	 total = 0;
+	struct tm	 tm;
+
+	if (stat(c->spool_dir, &st) == -1 && errno == ENOENT) {
+		if (!o->json)
+			printf("Mail queue is empty\n");
+		return EX_OK;
+	}
+	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL) {
+		if (!o->json)
+			printf("Mail queue is empty\n");
+		return EX_OK;
+	}
+	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		spool_close(sp);
+		return EX_TEMPFAIL;
+	}
+	for (i = 0; i < n; i++) {
+		if (spool_env_read(sp, ids[i], &env, &e) == -1)
+			continue;
+		if (o->json) {
+			printf("{\"queue_name\": \"deferred\", \"queue_id\": "
+			    "\"%s\", \"arrival_time\": %lld, "
+			    "\"message_size\": %lld, \"sender\": \"%s\", "
+			    "\"owner\": %lu, \"next_retry\": %lld, "
+			    "\"recipients\": [", env.qid,
+			    (long long)env.created, (long long)env.size,
+			    env.sender, (unsigned long)env.uid,
+			    (long long)env.next_retry);
+			for (j = 0; j < env.nrcpts; j++) {
+				char	r[600];
+
+				log_sanitize(r, sizeof(r), env.rcpts[j].reply ?
+				    env.rcpts[j].reply : "");
+				for (char *p = r; *p; p++)
+					if (*p == '"' || *p == '\\')
+						*p = '\'';
+				printf("%s{\"address\": \"%s\", "
+				    "\"delay_reason\": \"%s\", "
+				    "\"last_reply\": \"%s\"}", j ? ", " : "",
+				    env.rcpts[j].addr, r, r);
+			}
+			printf("]}\n");
+		} else {
+			if (count == 0)
+				printf("-Queue ID-  --Size-- ----Arrival Time---- "
+				    "-Sender/Recipient-------\n");
+			localtime_r(&env.created, &tm);
+			strftime(date, sizeof(date), "%a %b %e %H:%M:%S", &tm);
+			printf("%-11s %8lld %s  %s\n", env.qid,
+			    (long long)env.size, date, env.sender[0] ?
+			    env.sender : "MAILER-DAEMON");
+			if (env.last_error != NULL && env.last_error[0])
+				printf("(%s)\n", env.last_error);
+			for (j = 0; j < env.nrcpts; j++)
+				if (env.rcpts[j].state == RCPT_PENDING)
+					printf("%41s%s\n", "",
+					    env.rcpts[j].addr);
+			printf("\n");
+		}
+		count++;
+		total += env.size;
+		spool_env_free(&env);
+	}
+	if (!o->json) {
+		if (count == 0)
+			printf("Mail queue is empty\n");
+		else
+			printf("-- %lld Kbytes in %zu Request%s.\n",
+			    (total + 1023) / 1024, count, count == 1 ? "" :
+			    "s");
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	spool_close(sp);
+	return EX_OK;
+}
+
+/* -q: this user's queue, messages due (or selected by -qI/-qR/-qS). */
+static int
+flush_queue(const struct opts *o, const struct conf *c)
+{
+	struct spool		*sp;
+	struct envelope		 env;
+	struct deliver_ctx	 ctx;
+	struct deliver_result	 res;
+	struct perr		 e;
+	char			 host[256], dom[256], **ids;
+	size_t			 n, i, j;
+	FILE			*data;
+	time_t			 now = time(NULL);
+	int			 sel;
+
+	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
+		return EX_OK;		/* no queue: nothing to do */
+	spool_clean(sp);
+	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		spool_close(sp);
+		return EX_TEMPFAIL;
+	}
+	names(c, host, sizeof(host), dom, sizeof(dom));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
+	ctx.helo = host;
+	ctx.verbose = o->verbose;
+	for (i = 0; i < n; i++) {
+		if (spool_env_read(sp, ids[i], &env, &e) == -1) {
+			log_warnx("%s", e.msg);
+			continue;
+		}
+		if (o->qkind == 0)
+			sel = env.next_retry <= now;
+		else if (o->qkind == 'I')
+			sel = strstr(env.qid, o->qselect) != NULL;
+		else if (o->qkind == 'S')
+			sel = strstr(env.sender, o->qselect) != NULL;
+		else
+			for (sel = 0, j = 0; j < env.nrcpts; j++)
+				if (strstr(env.rcpts[j].addr, o->qselect))
+					sel = 1;
+		spool_env_free(&env);
+		if (!sel)
+			continue;
+		if ((data = spool_lock(sp, ids[i], &e)) == NULL)
+			continue;	/* another run has it */
+		if (deliver_message(sp, ids[i], data, &ctx, 0, &res, &e) == -1)
+			log_warnx("%s: %s", ids[i], e.msg);
+		fclose(data);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	spool_close(sp);
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o;
+	struct conf	 c;
+	const char	*prog;
+	int		 ex;
+
+	hygiene();
+	memset(&o, 0, sizeof(o));
+	o.deliver = 'i';
+	o.on_error = 'p';
+	prog = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0];
+	if (strcmp(prog, "mailq") == 0)
+		o.mode = MODE_LIST;
+	else if (strcmp(prog, "newaliases") == 0)
+		o.mode = MODE_ALIASES;
+	parse_args(&o, argc, argv);
+	load_conf(&c, o.conf_file);
+	log_init(c.log_file);
+
+	switch (o.mode) {
+	case MODE_SUBMIT:
+		ex = submit(&o, &c);
+		break;
+	case MODE_LIST:
+		ex = list_queue(&o, &c);
+		break;
+	case MODE_FLUSH:
+		ex = flush_queue(&o, &c);
+		break;
+	default:
+		fprintf(stderr, "posthorn: this mode is not available in this "
+		    "version yet\n");
+		ex = EX_UNAVAILABLE;
+		break;
+	}
+	conf_free(&c);
+	return ex;
+}

@@ -1,0 +1,801 @@
+/*
+ * spool.c - the per-user queue (SPEC 4).
+ *
+ * Layout: spool_dir/<uid>/{tmp,new,failed}, every directory 0700 and owned
+ * by the user.  A message is two files: <ID>.msg (the message in spool
+ * form, never changed once written) and <ID>.env (the envelope, replaced
+ * atomically on every state change).  Invariants:
+ * - a message is in new/ only once both files are on disk: the data file
+ *   is fsynced, then the envelope; the data file is renamed first and the
+ *   envelope last, then new/ is fsynced.  A .msg without its .env is
+ *   debris that spool_clean() removes;
+ * - every path is opened relative to a directory descriptor with
+ *   O_NOFOLLOW, and each directory's owner and mode are checked on the
+ *   open descriptor, so a symlink or a squatted name is never used;
+ * - the data file carries a flock(2) lock while its message is written or
+ *   delivered; the kernel drops it when the holder dies.
+ */
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spool.h"
+
+#define ENV_LINE_MAX	65536
+#define ENV_RCPT_MAX	10000
+#define DEBRIS_AGE_S	3600
+
+struct spool {
+	char	 path[PATH_MAX];	/* the user's queue directory */
+	int	 dfd;
+	int	 tmpfd, newfd, failfd;
+};
+
+const char *
+spool_path(const struct spool *sp)
+{
+	return sp->path;
+}
+
+/* Is the open directory fd ours alone? */
+static int
+dir_ok(int fd)
+{
+	struct stat	st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == getuid() && (st.st_mode & 077) == 0;
+}
+
+/* Open (or create) the subdirectory name of dfd, checking it. */
+static int
+subdir(int dfd, const char *name, int create, const char *where,
+    struct perr *e)
+{
+	int	fd;
+
+	if (create && mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
+		return perr_sys(e, 0, "mkdir %s/%s", where, name);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return perr_sys(e, 0, "open %s/%s", where, name);
+	if (!dir_ok(fd)) {
+		close(fd);
+		return perr_set(e, 0, "%s/%s is not a private directory of "
+		    "uid %lu; not used", where, name, (unsigned long)getuid());
+	}
+	return fd;
+}
+
+/* A queue directory named <uid>.<suffix> of ours, found by owner. */
+static int
+find_alt(int dfd, const char *uidname, char *name, size_t namesz)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 ul = strlen(uidname);
+	int		 fd, dup_fd;
+
+	if ((dup_fd = dup(dfd)) == -1)
+		return -1;
+	if ((d = fdopendir(dup_fd)) == NULL) {
+		close(dup_fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, uidname, ul) != 0 ||
+		    de->d_name[ul] != '.')
+			continue;
+		fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (dir_ok(fd) && strlcpy(name, de->d_name, namesz) < namesz) {
+			closedir(d);
+			return fd;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return -1;
+}
+
+struct spool *
+spool_open(const char *dir, int create, struct perr *e)
+{
+	struct spool	*sp;
+	char		 uidname[32], name[64];
+	int		 topfd, fd = -1;
+
+	if ((sp = calloc(1, sizeof(*sp))) == NULL) {
+		perr_set(e, 1, "out of memory");
+		return NULL;
+	}
+	sp->dfd = sp->tmpfd = sp->newfd = sp->failfd = -1;
+	if ((topfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		perr_sys(e, 0, "open queue directory %s", dir);
+		goto fail;
+	}
+	(void)snprintf(uidname, sizeof(uidname), "%lu",
+	    (unsigned long)getuid());
+	(void)strlcpy(name, uidname, sizeof(name));
+	if (create && mkdirat(topfd, uidname, 0700) == -1 && errno != EEXIST &&
+	    errno != EACCES) {
+		perr_sys(e, 0, "mkdir %s/%s", dir, uidname);
+		close(topfd);
+		goto fail;
+	}
+	fd = openat(topfd, uidname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd != -1 && !dir_ok(fd)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1 && (fd = find_alt(topfd, uidname, name, sizeof(name))) ==
+	    -1 && errno != ENOMEM) {
+		/*
+		 * Someone else holds our name (anyone may create it in a
+		 * 1777 directory), or it is a symlink: make our own.
+		 */
+		if (!create) {
+			perr_set(e, 0, "no queue of uid %s in %s", uidname,
+			    dir);
+			close(topfd);
+			goto fail;
+		}
+		(void)snprintf(name, sizeof(name), "%s.%08X", uidname,
+		    arc4random());
+		log_warnx("queue %s/%s is not ours or not a directory; "
+		    "using %s/%s", dir, uidname, dir, name);
+		if (mkdirat(topfd, name, 0700) == -1 ||
+		    (fd = openat(topfd, name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			perr_sys(e, 0, "mkdir %s/%s", dir, name);
+			close(topfd);
+			goto fail;
+		}
+		if (!dir_ok(fd)) {
+			perr_set(e, 0, "%s/%s: not a private directory", dir,
+			    name);
+			close(fd);
+			close(topfd);
+			goto fail;
+		}
+	}
+	close(topfd);
+	if (fd == -1) {
+		perr_sys(e, 0, "open queue in %s", dir);
+		goto fail;
+	}
+	sp->dfd = fd;
+	if (snprintf(sp->path, sizeof(sp->path), "%s/%s", dir, name) >=
+	    (int)sizeof(sp->path)) {
+		perr_set(e, 0, "queue path too long: %s", dir);
+		goto fail;
+	}
+	if ((sp->tmpfd = subdir(fd, "tmp", 1, sp->path, e)) == -1 ||
+	    (sp->newfd = subdir(fd, "new", 1, sp->path, e)) == -1 ||
+	    (sp->failfd = subdir(fd, "failed", 1, sp->path, e)) == -1)
+		goto fail;
+	return sp;
+fail:
+	spool_close(sp);
+	return NULL;
+}
+
+void
+spool_close(struct spool *sp)
+{
+	if (sp == NULL)
+		return;
+	if (sp->dfd != -1)
+		close(sp->dfd);
+	if (sp->tmpfd != -1)
+		close(sp->tmpfd);
+	if (sp->newfd != -1)
+		close(sp->newfd);
+	if (sp->failfd != -1)
+		close(sp->failfd);
+	free(sp);
+}
+
+static int
+qid_valid(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len != SPOOL_QID_LEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+FILE *
+spool_create(struct spool *sp, char qid[SPOOL_QID_LEN + 1], struct perr *e)
+{
+	unsigned char	 rnd[SPOOL_QID_LEN / 2];
+	char		 name[SPOOL_QID_LEN + 8];
+	struct stat	 st;
+	FILE		*fp;
+	size_t		 i;
+	int		 fd = -1, tries;
+
+	for (tries = 0; tries < 10 && fd == -1; tries++) {
+		/* time in the high digits keeps ids roughly in order */
+		uint32_t t = (uint32_t)time(NULL);
+
+		arc4random_buf(rnd, sizeof(rnd));
+		rnd[0] = (unsigned char)(t >> 16);
+		rnd[1] = (unsigned char)(t >> 8);
+		for (i = 0; i < sizeof(rnd); i++)
+			(void)snprintf(qid + 2 * i, 3, "%02X", rnd[i]);
+		(void)snprintf(name, sizeof(name), "%s.msg", qid);
+		if (fstatat(sp->newfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+		    fstatat(sp->failfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		fd = openat(sp->tmpfd, name, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST) {
+			perr_sys(e, errno == ENOSPC || errno == EDQUOT,
+			    "create %s/tmp/%s", sp->path, name);
+			return NULL;
+		}
+	}
+	if (fd == -1) {
+		perr_set(e, 1, "create %s/tmp: no free queue id", sp->path);
+		return NULL;
+	}
+	(void)flock(fd, LOCK_EX | LOCK_NB);	/* fresh file: cannot fail */
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		perr_sys(e, 1, "fdopen");
+		close(fd);
+		(void)unlinkat(sp->tmpfd, name, 0);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, 65536);
+	return fp;
+}
+
+FILE *
+spool_scratch(struct spool *sp, struct perr *e)
+{
+	FILE	*fp;
+	int	 fd;
+
+	fd = openat(sp->tmpfd, ".", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		perr_sys(e, errno == ENOSPC || errno == EDQUOT,
+		    "create scratch file in %s/tmp", sp->path);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		perr_sys(e, 1, "fdopen");
+		close(fd);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, 65536);
+	return fp;
+}
+
+void
+spool_abort(struct spool *sp, const char *qid, FILE *data)
+{
+	char	name[SPOOL_QID_LEN + 8];
+
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	(void)unlinkat(sp->tmpfd, name, 0);
+	if (data != NULL)
+		fclose(data);
+}
+
+static const char *
+state_name(enum rcpt_state s)
+{
+	switch (s) {
+	case RCPT_SENT:
+		return "sent";
+	case RCPT_FAILED:
+		return "failed";
+	default:
+		return "pending";
+	}
+}
+
+/* One line, with anything that could break the format replaced. */
+static void
+put_kv(FILE *fp, const char *key, const char *value)
+{
+	const char	*s;
+
+	fputs(key, fp);
+	putc(' ', fp);
+	for (s = value != NULL ? value : ""; *s != '\0'; s++)
+		putc(*s == '\n' || *s == '\r' ? ' ' : *s, fp);
+	putc('\n', fp);
+}
+
+/* Write env to tmp/<qid>.env and fsync it. */
+static int
+env_write_tmp(struct spool *sp, const struct envelope *env, struct perr *e)
+{
+	char	 name[SPOOL_QID_LEN + 8];
+	FILE	*fp;
+	size_t	 i;
+	int	 fd, err = 0;
+
+	(void)snprintf(name, sizeof(name), "%s.env", env->qid);
+	(void)unlinkat(sp->tmpfd, name, 0);
+	fd = openat(sp->tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
+		return perr_sys(e, 1, "create %s/tmp/%s", sp->path, name);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return perr_sys(e, 1, "fdopen");
+	}
+	fprintf(fp, "version 1\nid %s\nuid %lu\ncreated %lld\n", env->qid,
+	    (unsigned long)env->uid, (long long)env->created);
+	put_kv(fp, "sender", env->sender);
+	if (env->conf != NULL)
+		put_kv(fp, "conf", env->conf);
+	fprintf(fp, "size %lld\nlines %lld\nbody %s\nsmtputf8 %d\n",
+	    (long long)env->size, (long long)env->lines,
+	    env->body_8bit ? "8bit" : "7bit", env->smtputf8);
+	if (env->msgid != NULL)
+		put_kv(fp, "msgid", env->msgid);
+	if (env->dsn_notify != NULL)
+		put_kv(fp, "notify", env->dsn_notify);
+	if (env->dsn_ret != NULL)
+		put_kv(fp, "ret", env->dsn_ret);
+	if (env->dsn_envid != NULL)
+		put_kv(fp, "envid", env->dsn_envid);
+	fprintf(fp, "onerror %c\nbounce %d\nattempts %d\nnext_retry %lld\n",
+	    env->on_error ? env->on_error : 'p', env->is_bounce,
+	    env->attempts, (long long)env->next_retry);
+	if (env->last_error != NULL)
+		put_kv(fp, "last_error", env->last_error);
+	for (i = 0; i < env->nrcpts; i++) {
+		fprintf(fp, "rcpt %s ", state_name(env->rcpts[i].state));
+		put_kv(fp, "", env->rcpts[i].addr);
+		if (env->rcpts[i].orcpt != NULL)
+			put_kv(fp, "orcpt", env->rcpts[i].orcpt);
+		if (env->rcpts[i].reply != NULL)
+			put_kv(fp, "reply", env->rcpts[i].reply);
+	}
+	if (fflush(fp) == EOF || fsync(fd) == -1)
+		err = errno;
+	if (fclose(fp) == EOF && err == 0)
+		err = errno;
+	if (err != 0) {
+		(void)unlinkat(sp->tmpfd, name, 0);
+		errno = err;
+		return perr_sys(e, 1, "write %s/tmp/%s", sp->path, name);
+	}
+	return 0;
+}
+
+int
+spool_commit(struct spool *sp, FILE *data, const struct envelope *env,
+    struct perr *e)
+{
+	char	name[SPOOL_QID_LEN + 8];
+	int	err = 0;
+
+	(void)snprintf(name, sizeof(name), "%s.msg", env->qid);
+	if (fflush(data) == EOF || fsync(fileno(data)) == -1)
+		err = errno;
+	if (err != 0) {
+		errno = err;
+		return perr_sys(e, 1, "write %s/tmp/%s", sp->path, name);
+	}
+	if (env_write_tmp(sp, env, e) == -1)
+		return -1;
+	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1) {
+		perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+		goto fail;
+	}
+	(void)snprintf(name, sizeof(name), "%s.env", env->qid);
+	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1) {
+		perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+		(void)snprintf(name, sizeof(name), "%s.msg", env->qid);
+		(void)unlinkat(sp->newfd, name, 0);
+		goto fail;
+	}
+	if (fsync(sp->newfd) == -1) {
+		/* not durable: take it back rather than claim it is */
+		perr_sys(e, 1, "fsync %s/new", sp->path);
+		(void)unlinkat(sp->newfd, name, 0);
+		(void)snprintf(name, sizeof(name), "%s.msg", env->qid);
+		(void)unlinkat(sp->newfd, name, 0);
+		return -1;
+	}
+	return 0;
+fail:
+	(void)snprintf(name, sizeof(name), "%s.env", env->qid);
+	(void)unlinkat(sp->tmpfd, name, 0);
+	return -1;
+}
+
+FILE *
+spool_lock(struct spool *sp, const char *qid, struct perr *e)
+{
+	char	 name[SPOOL_QID_LEN + 8];
+	FILE	*fp;
+	int	 fd;
+
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		perr_sys(e, 1, "open %s/new/%s", sp->path, name);
+		return NULL;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			perr_set(e, 1, "locked");
+		else
+			perr_sys(e, 1, "lock %s/new/%s", sp->path, name);
+		close(fd);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		perr_sys(e, 1, "fdopen");
+		close(fd);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, 65536);
+	return fp;
+}
+
+int
+spool_env_write(struct spool *sp, const struct envelope *env, struct perr *e)
+{
+	char	name[SPOOL_QID_LEN + 8];
+
+	if (env_write_tmp(sp, env, e) == -1)
+		return -1;
+	(void)snprintf(name, sizeof(name), "%s.env", env->qid);
+	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1) {
+		perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+		(void)unlinkat(sp->tmpfd, name, 0);
+		return -1;
+	}
+	if (fsync(sp->newfd) == -1)
+		return perr_sys(e, 1, "fsync %s/new", sp->path);
+	return 0;
+}
+
+void
+spool_env_free(struct envelope *env)
+{
+	size_t	i;
+
+	free(env->sender);
+	free(env->conf);
+	free(env->msgid);
+	free(env->dsn_notify);
+	free(env->dsn_ret);
+	free(env->dsn_envid);
+	free(env->last_error);
+	for (i = 0; i < env->nrcpts; i++) {
+		free(env->rcpts[i].addr);
+		free(env->rcpts[i].orcpt);
+		free(env->rcpts[i].reply);
+	}
+	free(env->rcpts);
+	memset(env, 0, sizeof(*env));
+}
+
+static int
+num(const char *s, long long min, long long max, long long *out)
+{
+	const char	*errstr;
+
+	*out = strtonum(s, min, max, &errstr);
+	return errstr == NULL ? 0 : -1;
+}
+
+static int
+env_parse_line(struct envelope *env, char *key, char *val)
+{
+	struct env_rcpt	*r;
+	long long	 n;
+	char		**dst = NULL, *sp;
+
+	if (strcmp(key, "id") == 0) {
+		if (!qid_valid(val, strlen(val)))
+			return -1;
+		(void)strlcpy(env->qid, val, sizeof(env->qid));
+	} else if (strcmp(key, "uid") == 0) {
+		if (num(val, 0, UINT32_MAX, &n) == -1)
+			return -1;
+		env->uid = (uid_t)n;
+	} else if (strcmp(key, "created") == 0 ||
+	    strcmp(key, "next_retry") == 0) {
+		if (num(val, 0, LLONG_MAX, &n) == -1)
+			return -1;
+		*(key[0] == 'c' ? &env->created : &env->next_retry) = (time_t)n;
+	} else if (strcmp(key, "size") == 0 || strcmp(key, "lines") == 0) {
+		if (num(val, 0, LLONG_MAX, &n) == -1)
+			return -1;
+		*(key[0] == 's' ? &env->size : &env->lines) = (off_t)n;
+	} else if (strcmp(key, "attempts") == 0) {
+		if (num(val, 0, INT_MAX, &n) == -1)
+			return -1;
+		env->attempts = (int)n;
+	} else if (strcmp(key, "smtputf8") == 0 || strcmp(key, "bounce") ==
+	    0) {
+		if (num(val, 0, 1, &n) == -1)
+			return -1;
+		*(key[0] == 's' ? &env->smtputf8 : &env->is_bounce) = (int)n;
+	} else if (strcmp(key, "body") == 0) {
+		if (strcmp(val, "8bit") == 0)
+			env->body_8bit = 1;
+		else if (strcmp(val, "7bit") != 0)
+			return -1;
+	} else if (strcmp(key, "onerror") == 0) {
+		if (strlen(val) != 1 || strchr("pmqw", val[0]) == NULL)
+			return -1;
+		env->on_error = val[0];
+	} else if (strcmp(key, "sender") == 0)
+		dst = &env->sender;
+	else if (strcmp(key, "conf") == 0)
+		dst = &env->conf;
+	else if (strcmp(key, "msgid") == 0)
+		dst = &env->msgid;
+	else if (strcmp(key, "notify") == 0)
+		dst = &env->dsn_notify;
+	else if (strcmp(key, "ret") == 0)
+		dst = &env->dsn_ret;
+	else if (strcmp(key, "envid") == 0)
+		dst = &env->dsn_envid;
+	else if (strcmp(key, "last_error") == 0)
+		dst = &env->last_error;
+	else if (strcmp(key, "orcpt") == 0 || strcmp(key, "reply") == 0) {
+		if (env->nrcpts == 0)
+			return -1;
+		r = &env->rcpts[env->nrcpts - 1];
+		dst = key[0] == 'o' ? &r->orcpt : &r->reply;
+	} else if (strcmp(key, "rcpt") == 0) {
+		if (env->nrcpts >= ENV_RCPT_MAX ||
+		    (sp = strchr(val, ' ')) == NULL)
+			return -1;
+		*sp++ = '\0';
+		r = reallocarray(env->rcpts, env->nrcpts + 1, sizeof(*r));
+		if (r == NULL)
+			return -1;
+		env->rcpts = r;
+		r = &env->rcpts[env->nrcpts];
+		memset(r, 0, sizeof(*r));
+		if (strcmp(val, "pending") == 0)
+			r->state = RCPT_PENDING;
+		else if (strcmp(val, "sent") == 0)
+			r->state = RCPT_SENT;
+		else if (strcmp(val, "failed") == 0)
+			r->state = RCPT_FAILED;
+		else
+			return -1;
+		if ((r->addr = strdup(sp)) == NULL)
+			return -1;
+		env->nrcpts++;
+	} else
+		return -1;
+	if (dst != NULL) {
+		free(*dst);
+		if ((*dst = strdup(val)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
+    struct perr *e)
+{
+	char	 name[SPOOL_QID_LEN + 8], *line = NULL, *val;
+	size_t	 cap = 0;
+	ssize_t	 len;
+	FILE	*fp;
+	int	 fd, lineno = 0, ret = -1;
+
+	memset(env, 0, sizeof(*env));
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return perr_sys(e, 1, "open %s/new/%s", sp->path, name);
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return perr_sys(e, 1, "fdopen");
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if (len > ENV_LINE_MAX)
+			goto bad;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, "version 1") != 0)
+				goto bad;
+			continue;
+		}
+		if ((val = strchr(line, ' ')) == NULL)
+			goto bad;
+		*val++ = '\0';
+		if (env_parse_line(env, line, val) == -1)
+			goto bad;
+	}
+	if (ferror(fp)) {
+		perr_sys(e, 1, "read %s/new/%s", sp->path, name);
+		goto out;
+	}
+	if (lineno == 0 || env->sender == NULL || strcmp(env->qid, qid) != 0) {
+		lineno++;
+		goto bad;
+	}
+	ret = 0;
+	goto out;
+bad:
+	perr_set(e, 0, "%s/new/%s:%d: malformed envelope", sp->path, name,
+	    lineno);
+	spool_env_free(env);
+out:
+	free(line);
+	fclose(fp);
+	return ret;
+}
+
+int
+spool_remove(struct spool *sp, const char *qid, struct perr *e)
+{
+	char	name[SPOOL_QID_LEN + 8];
+
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
+		return perr_sys(e, 1, "unlink %s/new/%s", sp->path, name);
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
+		return perr_sys(e, 1, "unlink %s/new/%s", sp->path, name);
+	(void)fsync(sp->newfd);
+	return 0;
+}
+
+int
+spool_fail(struct spool *sp, const char *qid, struct perr *e)
+{
+	char	name[SPOOL_QID_LEN + 8];
+
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	if (renameat(sp->newfd, name, sp->failfd, name) == -1)
+		return perr_sys(e, 1, "rename new/%s failed/%s", name, name);
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	if (renameat(sp->newfd, name, sp->failfd, name) == -1)
+		return perr_sys(e, 1, "rename new/%s failed/%s", name, name);
+	(void)fsync(sp->failfd);
+	(void)fsync(sp->newfd);
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+spool_list(struct spool *sp, int failed, char ***ids, size_t *n,
+    struct perr *e)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL, **nv;
+	size_t		 len;
+	int		 fd;
+
+	*ids = NULL;
+	*n = 0;
+	if ((fd = dup(failed ? sp->failfd : sp->newfd)) == -1)
+		return perr_sys(e, 1, "dup");
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return perr_sys(e, 1, "opendir %s", sp->path);
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len != SPOOL_QID_LEN + 4 ||
+		    strcmp(de->d_name + SPOOL_QID_LEN, ".env") != 0 ||
+		    !qid_valid(de->d_name, SPOOL_QID_LEN))
+			continue;
+		if ((nv = reallocarray(v, *n + 1, sizeof(*v))) == NULL ||
+		    (nv[*n] = strndup(de->d_name, SPOOL_QID_LEN)) == NULL) {
+			if (nv != NULL)
+				v = nv;
+			closedir(d);
+			*ids = v;
+			return perr_set(e, 1, "out of memory");
+		}
+		v = nv;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	*ids = v;
+	return 0;
+}
+
+void
+spool_clean(struct spool *sp)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 env[SPOOL_QID_LEN + 8];
+	time_t		 now = time(NULL);
+	int		 fd, pass, dfd;
+
+	for (pass = 0; pass < 2; pass++) {
+		dfd = pass == 0 ? sp->tmpfd : sp->newfd;
+		if ((fd = dup(dfd)) == -1)
+			return;
+		if ((d = fdopendir(fd)) == NULL) {
+			close(fd);
+			return;
+		}
+		rewinddir(d);
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (fstatat(dfd, de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1 ||
+			    now - st.st_mtime < DEBRIS_AGE_S)
+				continue;
+			if (pass == 1) {
+				/* a .msg whose .env never arrived */
+				size_t l = strlen(de->d_name);
+
+				if (l != SPOOL_QID_LEN + 4 ||
+				    strcmp(de->d_name + SPOOL_QID_LEN,
+				    ".msg") != 0)
+					continue;
+				(void)snprintf(env, sizeof(env), "%.*s.env",
+				    SPOOL_QID_LEN, de->d_name);
+				if (fstatat(dfd, env, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0)
+					continue;
+			}
+			if (pass == 0) {
+				/* a slow writer still holds its lock */
+				int lfd = openat(dfd, de->d_name, O_RDONLY |
+				    O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+				if (lfd == -1)
+					continue;
+				if (flock(lfd, LOCK_EX | LOCK_NB) == -1) {
+					close(lfd);
+					continue;
+				}
+				close(lfd);
+			}
+			if (unlinkat(dfd, de->d_name, 0) == 0)
+				log_warnx("removed stale %s/%s/%s", sp->path,
+				    pass == 0 ? "tmp" : "new", de->d_name);
+		}
+		closedir(d);
+	}
+}
