@@ -25,7 +25,7 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS	 = $(PKG_LIBS) -lresolv
 
 # Every module but main(): the unit tests and fuzzers link these.
-MODULES	 = log conf addr mime msg spool tls auth smtp deliver
+MODULES	 = log conf addr mime msg spool bounce tls auth smtp deliver
 OBJS	 = $(MODULES:=.o)
 
 all: posthorn
@@ -44,12 +44,20 @@ tests/unit/t_%: tests/unit/t_%.c $(OBJS)
 
 unit: $(UNIT)
 
-# ASan+UBSan build in its own directory, so the two builds never mix.
-asan:
-	mkdir -p build-asan
-	$(MAKE) -f ../Makefile -C build-asan VPATH=.. SRCDIR=.. \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I.." \
-	    LDFLAGS="-fsanitize=address,undefined" HARDEN="-fPIE" posthorn
+# ASan+UBSan: the binary and the unit tests, built apart in build-asan/.
+ASAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+ASAN_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(ERRFLAG) \
+	      $(PKG_CFLAGS) -O1 -g $(ASAN) -I.
+ASAN_OBJS = $(addprefix build-asan/,$(OBJS))
+build-asan/%.o: %.c
+	@mkdir -p build-asan
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
+build-asan/posthorn: build-asan/sendmail.o $(ASAN_OBJS)
+	$(CC) $(ASAN) -o $@ build-asan/sendmail.o $(ASAN_OBJS) $(LIBS)
+build-asan/t_%: tests/unit/t_%.c $(ASAN_OBJS)
+	$(CC) $(ASAN_CFLAGS) -o $@ $< $(ASAN_OBJS) $(LIBS)
+asan: build-asan/posthorn $(patsubst tests/unit/%,build-asan/%,$(UNIT))
 
 # libFuzzer targets: tests/fuzz/X.c -> tests/fuzz/fuzz_X (clang).
 FUZZ_SRCS != ls tests/fuzz/*.c 2>/dev/null
@@ -57,16 +65,30 @@ FUZZ	 = $(patsubst tests/fuzz/%.c,tests/fuzz/fuzz_%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -I. \
 	      -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+MODULE_SRCS = $(OBJS:.o=.c)
 fuzz-build: $(FUZZ)
-tests/fuzz/fuzz_%: tests/fuzz/%.c $(OBJS:.o=.c) $(OBJS:.o=.h)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(OBJS:.o=.c) $(LIBS)
+tests/fuzz/fuzz_%: tests/fuzz/%.c $(MODULE_SRCS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(MODULE_SRCS) $(LIBS)
 fuzz: fuzz-build
 	for f in $(FUZZ); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$n || exit 1; done
+# Every corpus input once: the regression run of make check.
+fuzz-corpus: fuzz-build
+	for f in $(FUZZ); do n=$${f##*/fuzz_}; \
+	    $$f -runs=0 tests/fuzz/corpus/$$n >/dev/null 2>&1 || \
+	    { echo "fuzz corpus $$n: FAILED"; $$f -runs=0 tests/fuzz/corpus/$$n 2>&1 | tail -30; exit 1; }; \
+	    echo "fuzz corpus $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs ok"; done
+
+# The end-to-end tests also run under ASan+UBSan (a fast subset).
+ASAN_E2E = smtp_deliver_basic smtp_rcpt_5xx smtp_starttls smtp_auth_plain \
+	   smtp_no_8bitmime postfix_corpus smtp_drop_middata
 
 check: deps-check
 	$(MAKE) posthorn unit
-	sh tests/run.sh
+	bash tests/run.sh
+	$(MAKE) asan fuzz-corpus
+	POSTHORN=$(CURDIR)/build-asan/posthorn UNITDIR=$(CURDIR)/build-asan \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 bash tests/run.sh unit $(ASAN_E2E)
 
 deps-check:
 	sh scripts/deps.sh check
@@ -75,7 +97,7 @@ deps:
 
 demo: deps-check
 	$(MAKE) posthorn
-	sh scripts/demo.sh
+	bash scripts/demo.sh
 
 install: posthorn
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
@@ -86,6 +108,6 @@ install: posthorn
 clean:
 	rm -rf posthorn *.o *.d build-asan $(UNIT) $(FUZZ) tests/fuzz/*.o
 
-.PHONY: all unit asan fuzz fuzz-build check deps deps-check demo install clean
+.PHONY: all unit asan fuzz fuzz-build fuzz-corpus check deps deps-check demo install clean
 
--include *.d
+-include *.d build-asan/*.d

@@ -117,39 +117,39 @@ struct conf_key {
 #define R(f)	offsetof(struct conf_relay, f)
 #define G(f)	offsetof(struct conf, f)
 static const struct conf_key conf_keys[] = {
-	{ "smarthost",		K_HOSTS,	0,			B_SMARTHOST },
-	{ "tls",		K_TLS,		R(tls),			B_TLS },
-	{ "tls_ca_file",	K_PATH,		R(tls_ca_file),		B_CA },
-	{ "tls_fingerprint",	K_FPR,		0,			B_FPR },
-	{ "tls_cert",		K_PATH,		R(tls_cert),		B_CERT },
-	{ "tls_key",		K_PATH,		R(tls_key),		B_KEY },
-	{ "tls_min_version",	K_TLSVER,	R(tls_min_version),	B_TLSVER },
-	{ "auth_user",		K_STR,		R(auth_user),		B_USER },
-	{ "auth_password",	K_SECRET,	R(auth_password),	B_PW },
-	{ "auth_password_file",	K_PWFILE,	R(auth_password_file),	B_PWFILE },
-	{ "auth_password_command", K_PWCMD,	R(auth_password_command), B_PWCMD },
-	{ "auth_mechanism",	K_MECH,		R(auth_mechanism),	B_MECH },
-	{ "auth_plaintext",	K_BOOL,		R(auth_plaintext),	B_PLAIN },
-	{ "from",		K_ADDR,		R(from),		B_FROM },
-	{ "from_rewrite",	K_BOOL,		R(from_rewrite),	B_REWRITE },
-	{ "hostname",		K_NAME,		G(hostname),		0 },
-	{ "domain",		K_NAME,		G(domain),		0 },
-	{ "admin_address",	K_LOCALADDR,	G(admin_address),	0 },
-	{ "aliases",		K_PATH,		G(aliases),		0 },
-	{ "spool_dir",		K_PATH,		G(spool_dir),		0 },
-	{ "log_file",		K_LOGFILE,	G(log_file),		0 },
-	{ "resolver",		K_RESOLVER,	G(resolver),		0 },
-	{ "bind_address",	K_IP,		G(bind_address),	0 },
-	{ "inet_protocols",	K_INET,		G(inet_protocols),	0 },
-	{ "retry_min",		K_DURATION,	G(retry_min_s),		0 },
-	{ "retry_max",		K_DURATION,	G(retry_max_s),		0 },
-	{ "queue_lifetime",	K_DURATION,	G(queue_lifetime_s),	0 },
-	{ "failed_lifetime",	K_DURATION,	G(failed_lifetime_s),	0 },
-	{ "timeout_connect",	K_DURATION,	G(timeout_connect_s),	0 },
-	{ "timeout_command",	K_DURATION0,	G(timeout_command_s),	0 },
-	{ "submit_timeout",	K_DURATION,	G(submit_timeout_s),	0 },
-	{ "dkim_sign",		K_DKIM,		0,			0 },
-	{ "route",		K_ROUTE,	0,			0 },
+	{ "smarthost", K_HOSTS, 0, B_SMARTHOST },
+	{ "tls", K_TLS, R(tls), B_TLS },
+	{ "tls_ca_file", K_PATH, R(tls_ca_file), B_CA },
+	{ "tls_fingerprint", K_FPR, 0, B_FPR },
+	{ "tls_cert", K_PATH, R(tls_cert), B_CERT },
+	{ "tls_key", K_PATH, R(tls_key), B_KEY },
+	{ "tls_min_version", K_TLSVER, R(tls_min_version), B_TLSVER },
+	{ "auth_user", K_STR, R(auth_user), B_USER },
+	{ "auth_password", K_SECRET, R(auth_password), B_PW },
+	{ "auth_password_file", K_PWFILE, R(auth_password_file), B_PWFILE },
+	{ "auth_password_command", K_PWCMD, R(auth_password_command), B_PWCMD },
+	{ "auth_mechanism", K_MECH, R(auth_mechanism), B_MECH },
+	{ "auth_plaintext", K_BOOL, R(auth_plaintext), B_PLAIN },
+	{ "from", K_ADDR, R(from), B_FROM },
+	{ "from_rewrite", K_BOOL, R(from_rewrite), B_REWRITE },
+	{ "hostname", K_NAME, G(hostname), 0 },
+	{ "domain", K_NAME, G(domain), 0 },
+	{ "admin_address", K_LOCALADDR, G(admin_address), 0 },
+	{ "aliases", K_PATH, G(aliases), 0 },
+	{ "spool_dir", K_PATH, G(spool_dir), 0 },
+	{ "log_file", K_LOGFILE, G(log_file), 0 },
+	{ "resolver", K_RESOLVER, G(resolver), 0 },
+	{ "bind_address", K_IP, G(bind_address), 0 },
+	{ "inet_protocols", K_INET, G(inet_protocols), 0 },
+	{ "retry_min", K_DURATION, G(retry_min_s), 0 },
+	{ "retry_max", K_DURATION, G(retry_max_s), 0 },
+	{ "queue_lifetime", K_DURATION, G(queue_lifetime_s), 0 },
+	{ "failed_lifetime", K_DURATION, G(failed_lifetime_s), 0 },
+	{ "timeout_connect", K_DURATION, G(timeout_connect_s), 0 },
+	{ "timeout_command", K_DURATION0, G(timeout_command_s), 0 },
+	{ "submit_timeout", K_DURATION, G(submit_timeout_s), 0 },
+	{ "dkim_sign", K_DKIM, 0, 0 },
+	{ "route", K_ROUTE, 0, 0 },
 };
 #undef R
 #undef G
@@ -160,7 +160,7 @@ struct conf_ctx {
 	const char	*path;
 	size_t		 lineno;
 	long		 route;		/* -1: the global section */
-	unsigned	 mask;		/* B_* set in this file's global section */
+	unsigned	 mask;		/* B_* set in this file's global part */
 	struct perr	*e;
 };
 
@@ -566,8 +566,8 @@ conf_set_hosts(struct conf_ctx *x, struct conf_relay *r, const char *v)
 					len = CONF_ECHO_MAX;
 				memcpy(tok, v, len);
 				tok[len] = '\0';
-				conf_err(x, "bad host \"%s\" for smarthost (use "
-				    "name[:port] or [IPv6]:port)",
+				conf_err(x, "bad host \"%s\" for smarthost "
+				    "(use name[:port] or [IPv6]:port)",
 				    conf_echo(echo, sizeof(echo), tok));
 			}
 			goto fail;
@@ -732,7 +732,7 @@ conf_add_dkim(struct conf_ctx *x, const char *v)
 	sel = v + dlen + strspn(v + dlen, " \t");
 	slen = strcspn(sel, " \t");
 	key = sel + slen + strspn(sel + slen, " \t");
-	/* The key file is the rest of the line, so its path may hold a blank. */
+	/* The key file is the rest of the line: its path may hold a blank. */
 	if (slen == 0 || *key == '\0')
 		return conf_err(x, "dkim_sign needs DOMAIN SELECTOR KEYFILE");
 	if (!conf_valid_name(v, dlen, 0))

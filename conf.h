@@ -31,6 +31,19 @@ struct conf_host {
  * The keys that may differ per sender.  The global keys form route 0; each
  * "route PATTERN" section starts as a copy of nothing (unset) and falls back
  * to the global value for every key it does not set (conf_route()).
+ *
+ * Except for what belongs to one server (SPEC 4: a secret only reaches the
+ * smarthost of the file and route that names it).  A route or a later file
+ * that names its own smarthost takes no tls, tls_fingerprint, tls_cert,
+ * tls_key or auth_* key from the global section or an earlier file.  The
+ * credentials (auth_user, auth_password, auth_password_file,
+ * auth_password_command) go as one group: a route or file that sets one of
+ * them takes none of the others from elsewhere, and of the three password
+ * sources the last one named wins.  A route that holds credentials but no
+ * smarthost is bound, when its file ends, to the global smarthost as that
+ * file leaves it.  In a route's own relay "unset" is NULL, nhosts 0,
+ * CONF_TLS_DEFAULT, has_fingerprint 0, tls_min_version 0 or -1; the relay
+ * conf_route() returns has every key resolved.
  */
 struct conf_relay {
 	struct conf_host hosts[CONF_MAX_HOSTS];	/* smarthost list */
@@ -98,6 +111,11 @@ void	conf_init(struct conf *c);
  * file that does not exist is no error (returns 0).  On a syntax error, an
  * unknown key, a bad value or an insecure file (it holds auth_password and
  * is readable by group or others) fill e ("FILE:LINE: ...") and return -1.
+ * An insecure file is also one that holds auth_password and belongs to
+ * another uid.  Directories, devices and FIFOs, files over 1 MiB and lines
+ * over 8 KiB are refused; symbolic links are followed.  e->temp is 1 only
+ * for out of memory and I/O errors.  At most 4 files (c->files).  After
+ * -1, c may hold part of the file: conf_free() it.
  */
 int	conf_load(struct conf *c, const char *path, int missing_ok,
 	    struct perr *e);

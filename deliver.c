@@ -26,6 +26,7 @@
 #include "log.h"
 #include "conf.h"
 #include "spool.h"
+#include "bounce.h"
 #include "tls.h"
 #include "smtp.h"
 #include "deliver.h"
@@ -152,6 +153,36 @@ secret_get(const struct conf_relay *r, char *buf, size_t bufsz,
 	    "auth_password_file or auth_password_command");
 }
 
+static int
+preload(struct conf_relay *r, struct perr *e)
+{
+	char	buf[SECRET_MAX];
+
+	if (r->auth_user == NULL || r->auth_password != NULL ||
+	    (r->auth_password_file == NULL && r->auth_password_command == NULL))
+		return 0;
+	if (secret_get(r, buf, sizeof(buf), e) == -1)
+		return -1;
+	r->auth_password = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	if (r->auth_password == NULL)
+		return perr_set(e, 1, "out of memory");
+	return 0;
+}
+
+int
+deliver_preload_secrets(struct conf *c, struct perr *e)
+{
+	size_t	i;
+
+	if (preload(&c->relay, e) == -1)
+		return -1;
+	for (i = 0; i < c->nroutes; i++)
+		if (preload(&c->routes[i].relay, e) == -1)
+			return -1;
+	return 0;
+}
+
 static void
 log_outcome(const struct envelope *env, const struct outcome *o, time_t now)
 {
@@ -254,6 +285,102 @@ run_session(struct smtp *s, const struct envelope *env, FILE *data,
 			break;
 	}
 	free(r);
+}
+
+/* Past queue_lifetime: every pending recipient fails. */
+static void
+expire(struct envelope *env, const struct deliver_ctx *ctx,
+    struct deliver_result *res, time_t now)
+{
+	char	why[700];
+	size_t	i;
+
+	for (i = 0; i < env->nrcpts; i++) {
+		struct env_rcpt	*r = &env->rcpts[i];
+
+		if (r->state != RCPT_PENDING)
+			continue;
+		(void)snprintf(why, sizeof(why), "delivery time expired after "
+		    "%lds; last error: %s", ctx->conf->queue_lifetime_s,
+		    r->reply != NULL ? r->reply : env->last_error != NULL ?
+		    env->last_error : "none");
+		log_info("%s: to=<%s>, relay=none, delay=%lld, tls=none, "
+		    "dsn=5.4.7, status=expired (%s)", env->qid, r->addr,
+		    (long long)(now - env->created), why);
+		free(r->reply);
+		r->reply = strdup(why);
+		r->state = RCPT_FAILED;
+		res->pending--;
+		res->failed++;
+	}
+}
+
+/*
+ * Queue (and try at once) a bounce about the recipients in RCPT_FAILED,
+ * then mark them notified.  Never for a null sender, a bounce, or
+ * NOTIFY=NEVER (SPEC 4); those stay RCPT_FAILED, so the message is kept.
+ */
+static void
+bounce(struct spool *sp, struct envelope *env, FILE *data,
+    const struct deliver_ctx *ctx)
+{
+	struct envelope		 b;
+	struct env_rcpt		 br;
+	struct deliver_result	 bres;
+	struct perr		 e;
+	char			 qid[SPOOL_QID_LEN + 1];
+	FILE			*fp;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_FAILED)
+			n++;
+	if (n == 0)
+		return;
+	if (env->dsn_notify != NULL && strcasestr(env->dsn_notify, "never")) {
+		for (i = 0; i < env->nrcpts; i++)
+			if (env->rcpts[i].state == RCPT_FAILED)
+				env->rcpts[i].state = RCPT_NOTIFIED;
+		log_info("%s: no bounce: the sender asked for none (-N never)",
+		    env->qid);
+		return;
+	}
+	if (env->sender[0] == '\0' || env->is_bounce) {
+		log_warnx("%s: cannot bounce a message from the null sender",
+		    env->qid);
+		return;
+	}
+	if ((fp = spool_create(sp, qid, &e)) == NULL)
+		goto fail;
+	memset(&b, 0, sizeof(b));
+	(void)strlcpy(b.qid, qid, sizeof(b.qid));
+	b.uid = env->uid;
+	b.created = time(NULL);
+	b.sender = (char *)"";
+	b.conf = env->conf;
+	b.body_8bit = env->body_8bit;
+	b.on_error = 'm';
+	b.is_bounce = 1;
+	memset(&br, 0, sizeof(br));
+	br.addr = env->sender;
+	br.state = RCPT_PENDING;
+	b.rcpts = &br;
+	b.nrcpts = 1;
+	if (bounce_write(fp, env, data, ctx->helo, ctx->domain, qid, &b.size,
+	    &b.lines, &e) == -1 || spool_commit(sp, fp, &b, &e) == -1) {
+		spool_abort(sp, qid, fp);
+		goto fail;
+	}
+	log_info("%s: sender non-delivery notification: %s", env->qid, qid);
+	for (i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_FAILED)
+			env->rcpts[i].state = RCPT_NOTIFIED;
+	if (deliver_message(sp, qid, fp, ctx, 0, &bres, &e) == -1)
+		log_warnx("%s: %s", qid, e.msg);
+	fclose(fp);
+	return;
+fail:
+	log_warnx("%s: cannot queue a bounce: %s", env->qid, e.msg);
 }
 
 int
@@ -415,7 +542,7 @@ record:
 				res->rejected++;
 			else
 				res->failed++;
-			if (report || ctx->verbose)
+			if (report == 1 || ctx->verbose)
 				fprintf(stderr, "posthorn: <%s>: %s\n",
 				    er->addr, oc->r.text);
 		} else {
@@ -428,7 +555,27 @@ record:
 		}
 	}
 finish:
+	now = time(NULL);
+	if (res->pending > 0 && now - env.created >= ctx->conf->queue_lifetime_s)
+		expire(&env, ctx, res, now);
+	if (report) {
+		/* the caller tells the sender: nothing to bounce */
+		for (i = 0; i < env.nrcpts; i++)
+			if (env.rcpts[i].state == RCPT_FAILED)
+				env.rcpts[i].state = RCPT_NOTIFIED;
+	} else
+		bounce(sp, &env, data, ctx);
+	for (i = 0, n = 0; i < env.nrcpts; i++)
+		if (env.rcpts[i].state == RCPT_FAILED)
+			n++;
 	if (res->pending == 0) {
+		if (n > 0) {
+			/* neither delivered nor bounced: kept, never lost */
+			log_warnx("%s: kept in failed/: %zu recipient(s) "
+			    "failed and no bounce could be sent", qid, n);
+			ret = spool_fail(sp, qid, e);
+			goto out;
+		}
 		if (spool_remove(sp, qid, e) == -1)
 			goto out;
 		ret = 0;
@@ -442,8 +589,10 @@ finish:
 	if (backoff > ctx->conf->retry_max_s)
 		backoff = ctx->conf->retry_max_s;
 	env.next_retry = time(NULL) + backoff;
-	free(env.last_error);
-	env.last_error = strdup(last);
+	if (last[0] != '\0') {
+		free(env.last_error);
+		env.last_error = strdup(last);
+	}
 	ret = spool_env_write(sp, &env, e);
 out:
 	free(o);

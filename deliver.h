@@ -12,6 +12,7 @@ struct spool;
 struct deliver_ctx {
 	const struct conf *conf;
 	const char	*helo;		/* our host name */
+	const char	*domain;	/* for MAILER-DAEMON@ in bounces */
 	int		 verbose;	/* -v: dialogue and outcome on stderr */
 	const struct timespec *deadline; /* submit_timeout, or NULL */
 };
@@ -28,12 +29,21 @@ struct deliver_result {
  * by the caller (spool_create/spool_lock).  Updates the envelope with
  * each recipient's state and the retry time, logs one line per recipient,
  * and removes the message once no recipient is pending.  Recipients
- * refused permanently are marked failed, their reason in the envelope
- * (spool_env_read() shows it) and on stderr when report is set.
+ * refused permanently (or past queue_lifetime) are the caller's to report
+ * when report is set (1: printed on stderr, 2: silently), else bounced to the
+ * sender (RFC 3464); what can be neither delivered nor bounced is kept
+ * in failed/.
  * -1 only when the queue itself fails (e filled).
  */
 int	deliver_message(struct spool *sp, const char *qid, FILE *data,
 	    const struct deliver_ctx *ctx, int report,
 	    struct deliver_result *res, struct perr *e);
+
+/*
+ * Read every auth_password_file and auth_password_command of c now, into
+ * auth_password (wiped by conf_free): root does this before it drops to a
+ * queue owner who could not read them.  -1 with e filled on failure.
+ */
+int	deliver_preload_secrets(struct conf *c, struct perr *e);
 
 #endif

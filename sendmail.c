@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 
 #include <ctype.h>
+#include <dirent.h>
+#include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -305,6 +307,65 @@ parse_args(struct opts *o, int argc, char **argv)
 	o->nrcpts = argc - i;
 }
 
+/* -N, -R, -V, -B: checked and upper-cased, as SMTP DSN wants them. */
+static void
+check_dsn(struct opts *o)
+{
+	static char	 notify[64], ret[8];
+	char		 buf[64], *tok, *p;
+	int		 never = 0, n = 0;
+
+	if (o->notify != NULL) {
+		if (strlcpy(buf, o->notify, sizeof(buf)) >= sizeof(buf))
+			goto bad_n;
+		for (p = buf; (tok = strsep(&p, ",")) != NULL; n++) {
+			if (strcasecmp(tok, "never") == 0)
+				never = 1;
+			else if (strcasecmp(tok, "success") != 0 &&
+			    strcasecmp(tok, "failure") != 0 &&
+			    strcasecmp(tok, "delay") != 0)
+				goto bad_n;
+		}
+		if (never && n > 1)
+			goto bad_n;
+		(void)strlcpy(notify, o->notify, sizeof(notify));
+		for (p = notify; *p != '\0'; p++)
+			*p = (char)toupper((unsigned char)*p);
+		o->notify = notify;
+	}
+	if (o->ret != NULL) {
+		if (strcasecmp(o->ret, "full") != 0 &&
+		    strcasecmp(o->ret, "hdrs") != 0) {
+			fprintf(stderr, "posthorn: -R takes full or hdrs\n");
+			exit(EX_USAGE);
+		}
+		(void)strlcpy(ret, o->ret, sizeof(ret));
+		for (p = ret; *p != '\0'; p++)
+			*p = (char)toupper((unsigned char)*p);
+		o->ret = ret;
+	}
+	if (o->envid != NULL) {
+		for (p = (char *)o->envid; *p != '\0'; p++)
+			if (*p < '!' || *p > '~')
+				break;
+		if (*p != '\0' || strlen(o->envid) > 100) {
+			fprintf(stderr, "posthorn: -V takes up to 100 printable "
+			    "ASCII characters\n");
+			exit(EX_USAGE);
+		}
+	}
+	if (o->body != NULL && strcasecmp(o->body, "7BIT") != 0 &&
+	    strcasecmp(o->body, "8BITMIME") != 0) {
+		fprintf(stderr, "posthorn: -B takes 7BIT or 8BITMIME\n");
+		exit(EX_USAGE);
+	}
+	return;
+bad_n:
+	fprintf(stderr, "posthorn: -N takes never, or a list of success, "
+	    "failure and delay\n");
+	exit(EX_USAGE);
+}
+
 /* Refuse input that could smuggle lines into headers or SMTP. */
 static void
 check_text(const char *what, const char *s)
@@ -442,6 +503,29 @@ qualify(const char *a, const char *domain)
 	if (asprintf(&q, "%s@%s", a, domain) == -1)
 		return NULL;
 	return q;
+}
+
+/*
+ * Which configuration routed a message: "system" when /etc/posthorn.conf
+ * (or nothing) alone did, so root's flush may deliver it with the system
+ * secrets; else the files read, which only their owner's -q uses.
+ */
+static char *
+conf_origin(const struct opts *o, const struct conf *c)
+{
+	static char	buf[PATH_MAX * 2];
+	size_t		i;
+
+	if (o->conf_file == NULL && (c->nfiles == 0 || (c->nfiles == 1 &&
+	    strcmp(c->files[0], SYSTEM_CONF) == 0)))
+		return (char *)"system";
+	buf[0] = '\0';
+	for (i = 0; i < c->nfiles; i++) {
+		if (i > 0)
+			(void)strlcat(buf, ",", sizeof(buf));
+		(void)strlcat(buf, c->files[i], sizeof(buf));
+	}
+	return buf;
 }
 
 static struct spool *
@@ -601,7 +685,7 @@ submit(struct opts *o, struct conf *c)
 	size_t			 nrc = 0, i;
 	FILE			*data;
 	pid_t			 pid;
-	int			 utf8 = 0, ex, rewrite;
+	int			 utf8 = 0, ex, rewrite, report;
 
 	names(c, host, sizeof(host), dom, sizeof(dom));
 	if ((pw = getpwuid(getuid())) != NULL)
@@ -741,7 +825,7 @@ submit(struct opts *o, struct conf *c)
 	env.uid = getuid();
 	env.created = time(NULL);
 	env.sender = sender;
-	env.conf = (char *)(o->conf_file != NULL ? o->conf_file : "default");
+	env.conf = conf_origin(o, c);
 	env.size = mi.size;
 	env.lines = mi.lines;
 	env.body_8bit = mi.has_8bit;
@@ -801,8 +885,10 @@ submit(struct opts *o, struct conf *c)
 	ctx.verbose = o->verbose;
 	tls_deadline(&dl, c->submit_timeout_s * 1000);
 	ctx.deadline = &dl;
-	if (deliver_message(sp, qid, data, &ctx, o->deliver != 'b' &&
-	    o->on_error != 'm', &res, &e) == -1) {
+	ctx.domain = dom;
+	report = o->deliver == 'b' || o->on_error == 'm' ? 0 :
+	    o->on_error == 'q' ? 2 : 1;
+	if (deliver_message(sp, qid, data, &ctx, report, &res, &e) == -1) {
 		/* the message is safe in the queue; only its state is not */
 		log_warnx("%s: %s", qid, e.msg);
 		if (o->verbose)
@@ -915,9 +1001,13 @@ list_queue(const struct opts *o, const struct conf *c)
 	return EX_OK;
 }
 
-/* -q: this user's queue, messages due (or selected by -qI/-qR/-qS). */
-static int
-flush_queue(const struct opts *o, const struct conf *c)
+/*
+ * -q over one user's queue (the caller's): messages due, or those -qI,
+ * -qR, -qS select.  system_only: skip messages that a user's own
+ * configuration routed (root's flush of another user's queue).
+ */
+static void
+flush_one(const struct opts *o, const struct conf *c, int system_only)
 {
 	struct spool		*sp;
 	struct envelope		 env;
@@ -931,17 +1021,18 @@ flush_queue(const struct opts *o, const struct conf *c)
 	int			 sel;
 
 	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
-		return EX_OK;		/* no queue: nothing to do */
+		return;			/* no queue: nothing to do */
 	spool_clean(sp);
 	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
 		spool_close(sp);
-		return EX_TEMPFAIL;
+		return;
 	}
 	names(c, host, sizeof(host), dom, sizeof(dom));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
 	ctx.helo = host;
+	ctx.domain = dom;
 	ctx.verbose = o->verbose;
 	for (i = 0; i < n; i++) {
 		if (spool_env_read(sp, ids[i], &env, &e) == -1) {
@@ -958,6 +1049,11 @@ flush_queue(const struct opts *o, const struct conf *c)
 			for (sel = 0, j = 0; j < env.nrcpts; j++)
 				if (strstr(env.rcpts[j].addr, o->qselect))
 					sel = 1;
+		if (sel && system_only && (env.conf == NULL ||
+		    strcmp(env.conf, "system") != 0)) {
+			/* its own configuration routed it: its owner's -q */
+			sel = 0;
+		}
 		spool_env_free(&env);
 		if (!sel)
 			continue;
@@ -971,6 +1067,102 @@ flush_queue(const struct opts *o, const struct conf *c)
 		free(ids[i]);
 	free(ids);
 	spool_close(sp);
+}
+
+/* Become uid (with its gid and groups) for good, or fail. */
+static int
+drop_to(uid_t uid, gid_t gid)
+{
+	struct passwd	*pw = getpwuid(uid);
+
+	if (pw != NULL) {
+		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+		    setgid(pw->pw_gid) == -1)
+			return -1;
+	} else if (setgroups(0, NULL) == -1 || setgid(gid) == -1)
+		return -1;
+	if (setuid(uid) == -1)
+		return -1;
+	if (setuid(0) != -1)	/* paranoia: the drop must be final */
+		return -1;
+	return 0;
+}
+
+/*
+ * -q as root: every user's queue, each in a child that has become the
+ * owner before it touches a file (root never reads another user's mail
+ * with root rights), with the system configuration and the secrets root
+ * read for it beforehand.
+ */
+static int
+flush_all(const struct opts *o, const struct conf *own)
+{
+	struct conf	 sys;
+	struct perr	 e;
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	pid_t		 pid;
+	uid_t		 seen[1024];
+	size_t		 nseen = 0, k;
+	int		 status, dfd;
+
+	flush_one(o, own, 0);		/* root's own queue */
+	conf_init(&sys);
+	if (conf_load(&sys, SYSTEM_CONF, 1, &e) == -1) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return EX_CONFIG;
+	}
+	if (deliver_preload_secrets(&sys, &e) == -1)
+		log_warnx("root's flush: %s", e.msg);
+	if ((dfd = open(sys.spool_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd != -1)
+			close(dfd);
+		conf_free(&sys);
+		return EX_OK;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid == 0)
+			continue;
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == st.st_uid)
+				break;
+		if (k < nseen || nseen == sizeof(seen) / sizeof(seen[0]))
+			continue;
+		seen[nseen++] = st.st_uid;
+		fflush(NULL);
+		if ((pid = fork()) == -1) {
+			log_warn("fork for uid %lu", (unsigned long)st.st_uid);
+			continue;
+		}
+		if (pid == 0) {
+			closedir(d);
+			if (drop_to(st.st_uid, st.st_gid) == -1) {
+				log_warn("cannot become uid %lu",
+				    (unsigned long)st.st_uid);
+				_exit(1);
+			}
+			flush_one(o, &sys, 1);
+			conf_free(&sys);
+			_exit(0);
+		}
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	closedir(d);
+	conf_free(&sys);
+	return EX_OK;
+}
+
+static int
+flush_queue(const struct opts *o, const struct conf *c)
+{
+	if (getuid() == 0)
+		return flush_all(o, c);
+	flush_one(o, c, 0);
 	return EX_OK;
 }
 
@@ -993,6 +1185,7 @@ main(int argc, char **argv)
 	else if (strcmp(prog, "newaliases") == 0)
 		o.mode = MODE_ALIASES;
 	parse_args(&o, argc, argv);
+	check_dsn(&o);
 	load_conf(&c, o.conf_file);
 	log_init(c.log_file);
 

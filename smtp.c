@@ -143,11 +143,12 @@ smtp_reply(struct smtp *s, struct reply *r, long rfc_ms, struct perr *e)
 			return perr_set(e, 1, "server reply longer than %d "
 			    "lines", REPLY_LINES_MAX);
 		}
-		cl = strlen(clean);
+		/* keep the text of each line, without "ddd-" */
+		cl = n > 4 ? strlen(clean + 4) : 0;
 		if (tl + cl + 2 < sizeof(r->text)) {
-			if (tl > 0)
+			if (lines > 1)
 				r->text[tl++] = '\n';
-			memcpy(r->text + tl, clean, cl + 1);
+			memcpy(r->text + tl, n > 4 ? clean + 4 : "", cl + 1);
 			tl += cl;
 		}
 		if (n == 3 || line[3] == ' ')
@@ -160,18 +161,15 @@ smtp_reply(struct smtp *s, struct reply *r, long rfc_ms, struct perr *e)
 static void
 reply_flat(const struct reply *r, char *buf, size_t bufsz)
 {
-	size_t	i;
-	int	skip = 0;
+	size_t	i, o;
+	int	n;
 
-	for (i = 0; r->text[i] != '\0' && i + 1 < bufsz; i++) {
-		if (r->text[i] == '\n') {
-			buf[i] = ' ';
-			skip = 1;
-		} else
-			buf[i] = r->text[i];
-	}
-	buf[i] = '\0';
-	(void)skip;
+	n = snprintf(buf, bufsz, "%d ", r->code);
+	if (n < 0 || (size_t)n >= bufsz)
+		return;
+	for (o = (size_t)n, i = 0; r->text[i] != '\0' && o + 1 < bufsz; i++)
+		buf[o++] = r->text[i] == '\n' ? ' ' : r->text[i];
+	buf[o] = '\0';
 }
 
 static int
@@ -262,11 +260,10 @@ parse_ehlo(struct smtp *s, const struct reply *r)
 	while (line != NULL && *line != '\0') {
 		nl = strchr(line, '\n');
 		len = nl != NULL ? (size_t)(nl - line) : strlen(line);
-		if (line != r->text && len > 4) {
+		if (line != r->text && len > 0) {
 			char	k[512];
 
-			kw = line + 4;
-			len -= 4;
+			kw = line;
 			if (len >= sizeof(k))
 				len = sizeof(k) - 1;
 			memcpy(k, kw, len);
@@ -366,7 +363,7 @@ smtp_auth(struct smtp *s, int *code, struct perr *e)
 			return perr_set(e, 1, "AUTH %s: too many challenges",
 			    auth_name(mech));
 		if (auth_step(mech, step, s->p.user, s->p.pass,
-		    r.text + 4 < r.text + strlen(r.text) ? r.text + 4 : "",
+		    r.text,
 		    out, sizeof(out), e) == -1) {
 			(void)smtp_send_line(s, 1, NULL, "*");
 			return -1;
@@ -677,12 +674,19 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		if (smtp_reply(s, &rp, T_MAIL, e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
 		if (rp.code != 250) {
+			struct reply	rest;
+			struct perr	e2;
+
 			reply_err(s, &rp, e, "MAIL FROM");
 			/* read the rest so the session stays in step */
 			for (i = 0; i < sent_rcpt + 1; i++)
-				if (smtp_reply(s, &rp, T_RCPT, e) == -1)
+				if (smtp_reply(s, &rest, T_RCPT, &e2) == -1)
 					break;
-			s->in_data = rp.code == 354;
+			if (i == sent_rcpt + 1 && rest.code == 354) {
+				/* RFC 2920 3.1: end the unwanted data */
+				(void)smtp_send_line(s, 1, NULL, ".");
+				(void)smtp_reply(s, &rest, T_DOT, &e2);
+			}
 			return fail_all(r, nr, rp.code, rp.dsn, e);
 		}
 		for (i = 0; i < nr; i++) {

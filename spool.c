@@ -312,6 +312,8 @@ state_name(enum rcpt_state s)
 		return "sent";
 	case RCPT_FAILED:
 		return "failed";
+	case RCPT_NOTIFIED:
+		return "notified";
 	default:
 		return "pending";
 	}
@@ -371,7 +373,7 @@ env_write_tmp(struct spool *sp, const struct envelope *env, struct perr *e)
 	if (env->last_error != NULL)
 		put_kv(fp, "last_error", env->last_error);
 	for (i = 0; i < env->nrcpts; i++) {
-		fprintf(fp, "rcpt %s ", state_name(env->rcpts[i].state));
+		fprintf(fp, "rcpt %s", state_name(env->rcpts[i].state));
 		put_kv(fp, "", env->rcpts[i].addr);
 		if (env->rcpts[i].orcpt != NULL)
 			put_kv(fp, "orcpt", env->rcpts[i].orcpt);
@@ -588,6 +590,8 @@ env_parse_line(struct envelope *env, char *key, char *val)
 			r->state = RCPT_SENT;
 		else if (strcmp(val, "failed") == 0)
 			r->state = RCPT_FAILED;
+		else if (strcmp(val, "notified") == 0)
+			r->state = RCPT_NOTIFIED;
 		else
 			return -1;
 		if ((r->addr = strdup(sp)) == NULL)

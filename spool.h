@@ -14,7 +14,8 @@ struct spool;
 enum rcpt_state {
 	RCPT_PENDING = 0,
 	RCPT_SENT,
-	RCPT_FAILED		/* permanent: bounced or reported */
+	RCPT_FAILED,		/* permanent, sender not told yet */
+	RCPT_NOTIFIED		/* permanent, bounced or reported */
 };
 
 struct env_rcpt {

@@ -40,6 +40,9 @@
 # Regular expressions are grep -E.
 
 set -u
+# "printf ... | posthorn_run ..." runs posthorn_run in this shell, so RC is
+# kept (needs job control off, as in any script).
+shopt -s lastpipe
 
 : "${TESTTMP:?TESTTMP is not set (run the tests with tests/run.sh)}"
 : "${POSTHORN:?POSTHORN is not set}"
@@ -49,6 +52,8 @@ PYTHON=/usr/bin/python3
 SMTPD=$SRCDIR/tests/peer/smtpd.py
 CONF=$TESTTMP/posthorn.conf
 SPOOL=$TESTTMP/spool
+# the queue directory exists, as "make install" leaves it (1777)
+mkdir -p "$SPOOL" && chmod 1777 "$SPOOL"
 MAILLOG=$TESTTMP/maillog
 OUT=$TESTTMP/out
 ERR=$TESTTMP/err
@@ -238,6 +243,7 @@ posthorn_run() {
 	timeout -k 5 "${RUN_TIMEOUT:-60}" "$POSTHORN" -C "$CONF" "$@" \
 	    >"$OUT" 2>"$ERR"
 	RC=$?
+	echo $RC >"$TESTTMP/.rc"
 	if [ $RC -eq 124 ] || [ $RC -eq 137 ]; then
 		echo "posthorn $* did not finish within ${RUN_TIMEOUT:-60} s" \
 		    >>"$ERR"
@@ -266,6 +272,7 @@ check_eq() {	# what expected got
 
 check_exit() {
 	local why=""
+	[ -f "$TESTTMP/.rc" ] && RC=$(cat "$TESTTMP/.rc")
 	[ "$RC" = 124 ] && why=" (timed out)"
 	[ "$RC" = "$1" ] || fail "exit status: expected $1, got $RC$why"
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# run.sh [PATTERN] - run the end-to-end tests (tests/e2e/t_*.sh) and the unit
+# run.sh [PATTERN...] - run the end-to-end tests (tests/e2e/t_*.sh) and the unit
 # tests, print one line per test and "N passed, N failed" at the end.
 #
 # Each e2e script runs with bash, in its own fresh directory $TESTTMP, with
@@ -11,7 +11,7 @@ set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 POSTHORN=${POSTHORN:-$SRCDIR/posthorn}
 export SRCDIR POSTHORN
-pattern=${1:-}
+patterns="$*"
 pass=0 fail=0 failed=""
 base=$(mktemp -d /tmp/posthorn-tests.XXXXXX)
 chmod 755 "$base"
@@ -34,8 +34,17 @@ run_one() {	# name command...
 	fi
 }
 
-if [ -z "$pattern" ] || [ "$pattern" = unit ]; then
-	for t in "$SRCDIR"/tests/unit/t_*; do
+matches() {	# name: does it match one of the patterns (or none given)?
+	local p
+	[ -z "$patterns" ] && return 0
+	for p in $patterns; do
+		case $1 in *"$p"*) return 0 ;; esac
+	done
+	return 1
+}
+
+if [ -z "$patterns" ] || matches unit; then
+	for t in "${UNITDIR:-$SRCDIR/tests/unit}"/t_*; do
 		case $t in *.c|*.d|*.h) continue ;; esac
 		[ -x "$t" ] || continue
 		run_one "unit/${t##*/}" "$t"
@@ -46,7 +55,7 @@ for t in "$SRCDIR"/tests/e2e/t_*.sh; do
 	[ -f "$t" ] || continue
 	name=${t##*/}
 	name=${name%.sh}
-	case $name in *${pattern}*) ;; *) continue ;; esac
+	matches "$name" || continue
 	dir="$base/$name"
 	mkdir -p "$dir"
 	chmod 755 "$dir"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_8bitmime: the server offers 8BITMIME: an 8-bit body is sent as is
 # with BODY=8BITMIME on MAIL FROM, and arrives byte for byte.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_auth_login: AUTH LOGIN (the only mechanism the server offers) after
 # STARTTLS, against a server that checks the credentials and requires AUTH:
 # delivered, the server saw the user authenticated.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_auth_needs_tls: tls none with auth_user/auth_password but without
 # auth_plaintext, and a server that offers AUTH in clear: the password must
 # never cross the wire in clear: no AUTH command reaches the server.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_auth_password_hash: a password holding '#' and a space works (SPEC
 # 6: the value is the rest of the line, a '#' inside it is part of it).
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_auth_plaintext_yes: tls none plus auth_plaintext yes (a relay on
 # loopback): AUTH in clear is allowed, and the message is delivered.
 . "$SRCDIR/tests/lib.sh"

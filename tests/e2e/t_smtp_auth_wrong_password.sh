@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_auth_wrong_password: the server refuses the credentials (535): no
 # MAIL is sent, the message stays queued (Postfix's default soft bounce for
 # AUTH failures: a credentials problem is fixed by the admin, then -q),

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_data_4xx: 451 to DATA defers: exit 0, queued, reply in log.
 . "$SRCDIR/tests/lib.sh"
 start_smtpd --reply 'data=451 4.3.0 data: system busy'

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_data_5xx: 554 to DATA rejects the message: exit 69, reply on
 # stderr, nothing queued.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_deliver_basic: a plain message to a plaintext smarthost is delivered
 # at once (exit 0, queue empty), with a clean SMTP dialogue and the headers
 # posthorn adds (From, Date, Message-ID, Received).
@@ -14,8 +15,9 @@ check_eq "envelope sender" "$(id -un)@example.org" "$(peer_env 1 mail_from)"
 check_peer_saw '^C: EHLO test\.example$'
 check_peer_saw '^C: MAIL FROM:<[^>]+>'
 check_peer_saw '^C: QUIT$'
-check_peer_not_saw 'SMTPUTF8'		# only when an address needs it
+check_peer_not_saw '^C: MAIL.*SMTPUTF8'	# only when an address needs it
 check_peer_not_saw '^PROTOCOL-ERROR'	# bare LF/CR, 8-bit, long lines
+check_peer_not_saw '^S: 50[0-4] '	# a command the server did not understand
 check_msg 1 '^Subject: basic'$'\r''$'
 check_msg 1 '^From: .*@example\.org'
 check_msg 1 '^Date: '

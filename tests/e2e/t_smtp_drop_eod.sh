@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_drop_eod: the server closes the connection after the final dot
 # without a reply: the outcome is unknown, so the message stays queued (a
 # duplicate is better than a loss), exit 0.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_drop_middata: the server closes the connection after part of the
 # message body: the message stays queued, exit 0.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_drop_quit: the server closes the connection instead of answering
 # QUIT: the message was accepted (250 after the dot), so it is delivered:
 # exit 0, nothing queued, logged as sent.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_ehlo_4xx: 451 to EHLO (and to HELO, should the client fall back)
 # defers: exit 0, queued, reply in the maillog, no MAIL sent.
 . "$SRCDIR/tests/lib.sh"

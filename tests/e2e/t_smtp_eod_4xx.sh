@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_eod_4xx: 451 after the final dot defers: exit 0, queued, reply in
 # the maillog.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_eod_5xx: 554 after the final dot rejects the message: exit 69,
 # reply on stderr, nothing queued.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_greeting_4xx: a 421 greeting defers: exit 0, the message stays
 # queued, the server's reply is in the maillog, nothing is sent.
 . "$SRCDIR/tests/lib.sh"

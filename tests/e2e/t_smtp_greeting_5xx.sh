@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_greeting_5xx: a 554 greeting is the server refusing this client,
 # not a verdict on the message: deferred as Postfix does (smtp_skip_5xx_
 # greeting): exit 0, still queued, reply in the maillog, nothing sent.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_helo_fallback: a server that refuses EHLO (502) gets HELO, then a
 # MAIL FROM without ESMTP parameters, and the message is delivered.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_implicit_tls: tls implicit (TLS from the first byte, as on port
 # 465) with the test CA: delivered inside TLS.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_mail_4xx: 451 to MAIL FROM defers: exit 0, queued, reply in log.
 . "$SRCDIR/tests/lib.sh"
 start_smtpd --reply 'mail=451 4.3.0 sender check unavailable'

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_mail_5xx: 553 to MAIL FROM rejects the message permanently: exit 69
 # (EX_UNAVAILABLE, -oep), the reply on stderr, nothing kept in the queue.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_no_8bitmime: the server does not offer 8BITMIME: no BODY= on MAIL,
 # the 8-bit body arrives 7-bit as quoted-printable and decodes back to the
 # original text (RFC 6152 3).

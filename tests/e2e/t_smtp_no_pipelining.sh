@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_no_pipelining: without PIPELINING the client waits for each reply
 # before the next command (no command reaches the peer early), and the
 # message is delivered to both recipients.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_pipelining: the server offers PIPELINING: MAIL, the RCPTs and DATA
 # go in one batch (the peer sees each after the first arrive before it
 # answered the previous one), and the message is delivered to both.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_rcpt_4xx: 450 to RCPT TO defers: exit 0, queued, reply in log.
 . "$SRCDIR/tests/lib.sh"
 start_smtpd --reply 'rcpt=450 4.2.0 mailbox busy, try later'

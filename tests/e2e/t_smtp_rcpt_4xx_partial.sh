@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_rcpt_4xx_partial: one recipient deferred with 451, the other
 # accepted: delivered to the good one, exit 0, the message stays queued for
 # the deferred one only.

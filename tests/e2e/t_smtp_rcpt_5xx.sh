@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_rcpt_5xx: 550 to the only RCPT: exit 67 (EX_NOUSER), the server's
 # reply on stderr, nothing queued, nothing delivered.
 . "$SRCDIR/tests/lib.sh"

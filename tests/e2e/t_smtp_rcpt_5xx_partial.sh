@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_rcpt_5xx_partial: one recipient refused with 550, the other
 # accepted: the message goes to the good one, exit 67 with the refusal on
 # stderr, nothing left queued.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_size_declared: the server offers SIZE: MAIL FROM declares SIZE=N,
 # N not below the size of what arrives, and the message is delivered.
 . "$SRCDIR/tests/lib.sh"

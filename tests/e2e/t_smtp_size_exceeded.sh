@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_size_exceeded: the server offers SIZE 2000 and the message is
 # about 10 kB: it fails before DATA, permanently: exit 69, nothing queued,
 # no DATA sent.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_stall_command: the server takes MAIL FROM and never answers; with
 # timeout_command 2s and submit_timeout 5s the call returns, exit 0, the
 # message stays queued.  (Bounded by a generous timeout, no tighter timing

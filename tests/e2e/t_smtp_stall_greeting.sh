@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_stall_greeting: the server accepts the connection and never
 # greets: timeout_command 2s ends the wait; exit 0, queued, nothing sent.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_stall_submit_timeout: the server never answers the final dot and
 # the per-command timeout is long (60s): submit_timeout 3s still bounds the
 # whole attempt; exit 0, the message stays queued.

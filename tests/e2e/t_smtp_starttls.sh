@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_starttls: tls starttls with tls_ca_file = the test CA: STARTTLS,
 # the certificate verifies for "localhost", the message goes inside TLS,
 # and the log line says which TLS version.

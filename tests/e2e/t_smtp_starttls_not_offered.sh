@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_starttls_not_offered: tls starttls but the server does not offer
 # STARTTLS: the message is never sent in clear (no MAIL), it stays queued,
 # exit 0, and the maillog says why.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_tls_implicit_untrusted: implicit TLS to a server whose certificate
 # is not trusted: nothing sent, queued, exit 0.
 . "$SRCDIR/tests/lib.sh"

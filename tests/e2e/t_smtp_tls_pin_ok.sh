@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_tls_pin_ok: tls_fingerprint sha256:<the server certificate's hash>
 # pins the certificate instead of a CA (no tls_ca_file: the test CA is not
 # in the system store): delivered inside TLS.  Colons in the hex are

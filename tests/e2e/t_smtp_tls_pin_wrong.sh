@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_tls_pin_wrong: tls_fingerprint pins another certificate (even one
 # a trusted CA signed): refused: no MAIL, queued, exit 0, reason logged.
 . "$SRCDIR/tests/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_tls_untrusted: the server's certificate comes from a CA that
 # tls_ca_file does not hold: the handshake is refused, nothing is sent (no
 # MAIL), the message stays queued, exit 0, the reason in the maillog.

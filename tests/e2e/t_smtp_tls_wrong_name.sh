@@ -1,3 +1,4 @@
+#!/bin/bash
 # t_smtp_tls_wrong_name: the certificate is signed by the trusted test CA
 # but names wrong.example, not localhost: refused like an untrusted one:
 # no MAIL, queued, exit 0, reason in the maillog.

@@ -286,7 +286,8 @@ t_every_key(void)
 	if (c.nroutes == 1) {
 		char src[128];
 
-		CHECK_STR(c.routes[0].pattern, "*@example.org", "route pattern");
+		CHECK_STR(c.routes[0].pattern, "*@example.org",
+		    "route pattern");
 		(void)snprintf(src, sizeof(src), "%s:36", path);
 		CHECK_STR(c.routes[0].relay.source, src, "route source");
 		CHECK_STR(c.routes[0].relay.auth_password, "org#secret",
@@ -509,6 +510,9 @@ t_errors(void)
 	    "resolver (use ip, ip:port or [IPv6]:port)", "resolver port 0");
 	expect_err("bind_address eth0\n", "1: bad address \"eth0\" for "
 	    "bind_address (use an IPv4 or IPv6 address)", "bad bind_address");
+	expect_err("bind_address [eth0]\n", "1: bad address \"[eth0]\" for "
+	    "bind_address (use an IPv4 or IPv6 address)",
+	    "bind_address: bad value echoed as written");
 	expect_err("from bob\n", "1: bad address \"bob\" for from",
 	    "from without domain");
 	expect_err("from <bob@x.example>\n", "1: bad address "
@@ -532,7 +536,8 @@ t_errors(void)
 	expect_err("smarthost\n", "1: smarthost needs a value", "no value");
 	expect_err("hostname   \t \n", "1: hostname needs a value",
 	    "blank value");
-	expect_err("route\n", "1: route needs a value", "route without pattern");
+	expect_err("route\n", "1: route needs a value",
+	    "route without pattern");
 	expect_err("route app*@x.example\n", "1: bad route pattern "
 	    "\"app*@x.example\" (use *@domain, user@*, user@domain or *)",
 	    "partial wildcard");
@@ -697,7 +702,8 @@ t_files(void)
 			exit(2);
 		conf_init(&c);
 		rc = conf_load(&c, path, 0, &e);
-		CHECK(rc == -1, "symlink to a 0644 file with a password refused");
+		CHECK(rc == -1,
+		    "symlink to a 0644 file with a password refused");
 		conf_free(&c);
 		unlink(path);
 	}
