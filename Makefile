@@ -7,6 +7,7 @@ PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SPOOL_DIR ?= /var/spool/posthorn
+SYSTEMDDIR ?= /lib/systemd/system
 DESTDIR	?=
 
 CC	?= cc
@@ -100,14 +101,40 @@ demo: deps-check
 	bash scripts/demo.sh
 
 install: posthorn
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)/etc/cron.d \
+	    $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 posthorn $(DESTDIR)$(SBINDIR)/posthorn
+	install -m 0644 contrib/posthorn.cron $(DESTDIR)/etc/cron.d/posthorn
+	install -m 0644 contrib/posthorn-flush.service \
+	    contrib/posthorn-flush.timer $(DESTDIR)$(SYSTEMDDIR)/
+	for m in man/*.8; do [ -f "$$m" ] && install -m 0644 "$$m" \
+	    $(DESTDIR)$(MANDIR)/man8/ || true; done
+	for m in man/*.5; do [ -f "$$m" ] && install -m 0644 "$$m" \
+	    $(DESTDIR)$(MANDIR)/man5/ || true; done
 	install -d -m 1777 $(DESTDIR)$(SPOOL_DIR)
 	chmod 1777 $(DESTDIR)$(SPOOL_DIR)
+
+# The drop-in links at the paths callers expect (issue 5).
+install-sendmail: install
+	install -d $(DESTDIR)/usr/sbin $(DESTDIR)/usr/bin $(DESTDIR)/usr/lib
+	ln -sf $(SBINDIR)/posthorn $(DESTDIR)/usr/sbin/sendmail
+	ln -sf $(SBINDIR)/posthorn $(DESTDIR)/usr/bin/mailq
+	ln -sf $(SBINDIR)/posthorn $(DESTDIR)/usr/bin/newaliases
+	ln -sf $(SBINDIR)/posthorn $(DESTDIR)/usr/lib/sendmail
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/posthorn $(DESTDIR)/etc/cron.d/posthorn \
+	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.timer
+	for l in /usr/sbin/sendmail /usr/bin/mailq /usr/bin/newaliases \
+	    /usr/lib/sendmail; do \
+	    [ "$$(readlink $(DESTDIR)$$l)" = "$(SBINDIR)/posthorn" ] && \
+	    rm -f $(DESTDIR)$$l; done; true
 
 clean:
 	rm -rf posthorn *.o *.d build-asan $(UNIT) $(FUZZ) tests/fuzz/*.o
 
-.PHONY: all unit asan fuzz fuzz-build fuzz-corpus check deps deps-check demo install clean
+.PHONY: install-sendmail uninstall all unit asan fuzz fuzz-build fuzz-corpus check deps deps-check demo install clean
 
 -include *.d build-asan/*.d

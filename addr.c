@@ -55,7 +55,7 @@
 #define ADDR_ENVELOPE_MAX	254
 #define ADDR_DOMAIN_MAX		255		/* RFC 1035 2.3.4 */
 #define ADDR_LABEL_MAX		63
-#define ADDR_SHOW_MAX		72		/* bytes of input quoted in a message */
+#define ADDR_SHOW_MAX		72		/* bytes quoted in messages */
 
 /* Token types beyond the specials, which stand for themselves. */
 enum {
@@ -74,8 +74,8 @@ struct addr_parser {
 	const char		*s;		/* the value, NUL at s[len] */
 	size_t			 len;
 	size_t			 pos;		/* next byte for the lexer */
-	size_t			 member;	/* start of the list member being
-						   read, quoted in messages */
+	size_t			 member;	/* start of the list member
+						   being read, for messages */
 	struct addr_tok		 tok;		/* the current token */
 	struct addr_list	*out;
 	struct perr		*e;
@@ -218,8 +218,9 @@ addr_show(char *dst, size_t dstsz, const char *s, size_t n)
 
 /*
  * Where the list member starting at i ends: the next ',' or ';' outside
- * quotes, comments, literals and angle brackets.  Used only to quote the member in
- * a message, so it must cope with input the parser has just refused.
+ * quotes, comments, literals and angle brackets.  Used only to quote the
+ * member in a message, so it must cope with input the parser has just
+ * refused.
  */
 static size_t
 addr_member_end(const char *s, size_t len, size_t i)
@@ -309,7 +310,8 @@ addr_fold(struct addr_parser *p)
 		p->pos++;
 	if (p->s[p->pos] != ' ' && p->s[p->pos] != '\t' &&
 	    p->s[p->pos] != '\0')
-		return addr_fail(p, at, "line break not followed by white space");
+		return addr_fail(p, at,
+		    "line break not followed by white space");
 	return 0;
 }
 
@@ -689,7 +691,7 @@ addr_domain_part(struct addr_parser *p, size_t *end)
 /*
  * After '<': [obs-route] addr-spec '>', the addr-spec possibly bare.
  * The route (RFC 5322 4.4 obs-route) is read and dropped, as RFC 5321
- * C. says receivers should.
+ * appendix C says receivers should.
  */
 static int
 addr_angle(struct addr_parser *p)
@@ -780,7 +782,8 @@ addr_address(struct addr_parser *p, int in_group)
 			return addr_fail(p, p->tok.start,
 			    "group inside a group");
 		if (ph.ntok == 0)
-			return addr_fail(p, p->tok.start, "group without a name");
+			return addr_fail(p, p->tok.start,
+			    "group without a name");
 		p->member = p->tok.end;
 		if (addr_next(p) == -1)
 			return -1;
@@ -1050,7 +1053,8 @@ addr_env_local(const char *s, size_t n, char *why, size_t whysz)
 			}
 		}
 		if (i >= n) {
-			(void)snprintf(why, whysz, "unterminated quoted string");
+			(void)snprintf(why, whysz,
+			    "unterminated quoted string");
 			return 0;
 		}
 		if (i == 1) {
@@ -1141,8 +1145,8 @@ addr_envelope(const char *arg, int null_ok, struct perr *e)
 			perr_set(e, 1, "out of memory");
 		return r;
 	}
-	/* RFC 5321 4.1.2 / C: a source route "<@a,@b:x@y>" is accepted and
-	   ignored. */
+	/* RFC 5321 4.1.2 and appendix C: a source route "<@a,@b:x@y>" is
+	   accepted and ignored. */
 	if (bracketed && s[0] == '@') {
 		if ((colon = memchr(s, ':', n)) == NULL)
 			return addr_envfail(e, arg, "malformed source route");
@@ -1161,9 +1165,11 @@ addr_envelope(const char *arg, int null_ok, struct perr *e)
 	if ((i = addr_env_local(s, n, why, sizeof(why))) == 0)
 		return addr_envfail(e, arg, "%s", why);
 	if (i < n) {
+		if (s[i] == ' ')
+			return addr_envfail(e, arg,
+			    "unquoted space in local part");
 		if (s[i] != '@')
-			return addr_envfail(e, arg, s[i] == ' ' ?
-			    "unquoted space in local part" :
+			return addr_envfail(e, arg,
 			    "invalid character '%c' in local part", s[i]);
 		if (addr_check_domain(s + i + 1, n - i - 1, why,
 		    sizeof(why)) == -1)

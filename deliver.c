@@ -198,6 +198,50 @@ log_outcome(const struct envelope *env, const struct outcome *o, time_t now)
 	    "none", o->r.dsn, status, text);
 }
 
+void
+deliver_cache_close(struct deliver_cache *cache)
+{
+	if (cache != NULL && cache->s != NULL) {
+		smtp_close(cache->s);
+		cache->s = NULL;
+	}
+}
+
+/* The cached session for key, reset for a new message, or NULL. */
+static struct smtp *
+cache_take(struct deliver_cache *cache, const char *key)
+{
+	struct smtp	*s;
+	struct perr	 e;
+
+	if (cache == NULL || cache->s == NULL)
+		return NULL;
+	if (strcmp(cache->key, key) != 0) {
+		deliver_cache_close(cache);
+		return NULL;
+	}
+	s = cache->s;
+	cache->s = NULL;
+	if (!smtp_usable(s) || smtp_reset(s, &e) == -1) {
+		smtp_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Keep s for the next message when it can go on, else end it. */
+static void
+cache_put(struct deliver_cache *cache, const char *key, struct smtp *s)
+{
+	if (cache == NULL || !smtp_usable(s)) {
+		smtp_close(s);
+		return;
+	}
+	deliver_cache_close(cache);
+	cache->s = s;
+	(void)strlcpy(cache->key, key, sizeof(cache->key));
+}
+
 /* Every recipient not final yet gets this reason. */
 static void
 outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
@@ -401,7 +445,8 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 	size_t		  i, n = 0, h;
 	time_t		  now;
 	long		  backoff;
-	int		  code, port, ret = -1, have_secret = 0;
+	int		  code, port, ret = -1, have_secret = 0, route;
+	char		  key[32];
 
 	memset(res, 0, sizeof(*res));
 	if (spool_env_read(sp, qid, &env, e) == -1)
@@ -423,7 +468,7 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 			h++;
 		}
 
-	(void)conf_route(ctx->conf, env.sender, &relay);
+	route = conf_route(ctx->conf, env.sender, &relay);
 	if (relay.nhosts == 0) {
 		outcome_all(o, n, NULL, 1, "4.3.5", "no smarthost is "
 		    "configured and direct delivery to MX hosts is not "
@@ -460,6 +505,11 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
 		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[?]:%d",
 		    relay.hosts[h].name, port);
+		(void)snprintf(key, sizeof(key), "%d/%zu", route, h);
+		if ((s = cache_take(ctx->cache, key)) != NULL) {
+			run_session(s, &env, data, o, n);
+			goto session_done;
+		}
 		tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
 		tls_deadline_min(&dl, ctx->deadline);
 		c = tls_connect(relay.hosts[h].name, port,
@@ -507,7 +557,8 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 			continue;
 		}
 		run_session(s, &env, data, o, n);
-		smtp_close(s);
+session_done:
+		cache_put(ctx->cache, key, s);
 		for (i = 0; i < n; i++)
 			if (!o[i].done) {
 				(void)strlcpy(last, o[i].r.text, sizeof(last));

@@ -9,12 +9,22 @@ struct conf;
 struct perr;
 struct spool;
 
+/*
+ * An SMTP session kept open between messages of one queue run, so that
+ * messages for the same relay share a connection (RSET between them).
+ */
+struct deliver_cache {
+	struct smtp	*s;
+	char		 key[32];	/* route and host the session is for */
+};
+
 struct deliver_ctx {
 	const struct conf *conf;
 	const char	*helo;		/* our host name */
 	const char	*domain;	/* for MAILER-DAEMON@ in bounces */
 	int		 verbose;	/* -v: dialogue and outcome on stderr */
 	const struct timespec *deadline; /* submit_timeout, or NULL */
+	struct deliver_cache *cache;	/* NULL: a connection per message */
 };
 
 struct deliver_result {
@@ -38,6 +48,9 @@ struct deliver_result {
 int	deliver_message(struct spool *sp, const char *qid, FILE *data,
 	    const struct deliver_ctx *ctx, int report,
 	    struct deliver_result *res, struct perr *e);
+
+/* QUIT and forget the cached session, if any. */
+void	deliver_cache_close(struct deliver_cache *cache);
 
 /*
  * Read every auth_password_file and auth_password_command of c now, into

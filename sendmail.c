@@ -911,80 +911,160 @@ submit(struct opts *o, struct conf *c)
 	return ex;
 }
 
-/* Postfix's mailq layout. */
-static int
-list_queue(const struct opts *o, const struct conf *c)
+/* One message in Postfix's mailq layout, or as a postqueue -j object. */
+static void
+list_entry(const struct opts *o, const struct envelope *env, int failed)
+{
+	char		date[64], r[600], *p;
+	struct tm	tm;
+	size_t		j, k;
+
+	if (o->json) {
+		printf("{\"queue_name\": \"%s\", \"queue_id\": \"%s\", "
+		    "\"arrival_time\": %lld, \"message_size\": %lld, "
+		    "\"sender\": \"%s\", \"owner\": %lu, "
+		    "\"next_retry\": %lld, \"recipients\": [",
+		    failed ? "hold" : "deferred", env->qid,
+		    (long long)env->created, (long long)env->size,
+		    env->sender, (unsigned long)env->uid,
+		    (long long)env->next_retry);
+		for (j = k = 0; j < env->nrcpts; j++) {
+			if (env->rcpts[j].state == RCPT_SENT)
+				continue;
+			log_sanitize(r, sizeof(r), env->rcpts[j].reply ?
+			    env->rcpts[j].reply : "");
+			for (p = r; *p != '\0'; p++)
+				if (*p == '"' || *p == '\\')
+					*p = '\'';
+			printf("%s{\"address\": \"%s\", \"delay_reason\": "
+			    "\"%s\", \"last_reply\": \"%s\"}", k++ ? ", " :
+			    "", env->rcpts[j].addr, r, r);
+		}
+		printf("]}\n");
+		return;
+	}
+	localtime_r(&env->created, &tm);
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S", &tm);
+	/* '!' after the id marks a message kept in failed/, as Postfix
+	 * marks a held one */
+	printf("%s%c %8lld %s  %s\n", env->qid, failed ? '!' : ' ',
+	    (long long)env->size, date,
+	    env->sender[0] ? env->sender : "MAILER-DAEMON");
+	if (env->last_error != NULL && env->last_error[0] != '\0') {
+		log_sanitize(r, sizeof(r), env->last_error);
+		printf("(%s)\n", r);
+	}
+	for (j = 0; j < env->nrcpts; j++)
+		if (env->rcpts[j].state == RCPT_PENDING ||
+		    (failed && env->rcpts[j].state != RCPT_SENT))
+			printf("%41s%s\n", "", env->rcpts[j].addr);
+	printf("\n");
+}
+
+/* The caller's own queue: print its entries, add to the counts. */
+static void
+list_one(const struct opts *o, const struct conf *c, size_t *count,
+    long long *total)
 {
 	struct spool	*sp;
 	struct envelope	 env;
 	struct perr	 e;
-	struct stat	 st;
-	char		**ids, date[64];
-	size_t		 n, i, j, count = 0;
-	long long	 total = 0;
-	struct tm	 tm;
+	char		**ids;
+	size_t		 n, i;
+	int		 failed;
 
-	if (stat(c->spool_dir, &st) == -1 && errno == ENOENT) {
-		if (!o->json)
-			printf("Mail queue is empty\n");
-		return EX_OK;
-	}
-	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL) {
-		if (!o->json)
-			printf("Mail queue is empty\n");
-		return EX_OK;
-	}
-	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
-		fprintf(stderr, "posthorn: %s\n", e.msg);
-		spool_close(sp);
-		return EX_TEMPFAIL;
-	}
-	for (i = 0; i < n; i++) {
-		if (spool_env_read(sp, ids[i], &env, &e) == -1)
+	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
+		return;
+	for (failed = 0; failed < 2; failed++) {
+		if (spool_list(sp, failed, &ids, &n, &e) == -1)
 			continue;
-		if (o->json) {
-			printf("{\"queue_name\": \"deferred\", \"queue_id\": "
-			    "\"%s\", \"arrival_time\": %lld, "
-			    "\"message_size\": %lld, \"sender\": \"%s\", "
-			    "\"owner\": %lu, \"next_retry\": %lld, "
-			    "\"recipients\": [", env.qid,
-			    (long long)env.created, (long long)env.size,
-			    env.sender, (unsigned long)env.uid,
-			    (long long)env.next_retry);
-			for (j = 0; j < env.nrcpts; j++) {
-				char	r[600];
-
-				log_sanitize(r, sizeof(r), env.rcpts[j].reply ?
-				    env.rcpts[j].reply : "");
-				for (char *p = r; *p; p++)
-					if (*p == '"' || *p == '\\')
-						*p = '\'';
-				printf("%s{\"address\": \"%s\", "
-				    "\"delay_reason\": \"%s\", "
-				    "\"last_reply\": \"%s\"}", j ? ", " : "",
-				    env.rcpts[j].addr, r, r);
+		for (i = 0; i < n; i++) {
+			if ((failed ? spool_env_read_failed(sp, ids[i], &env,
+			    &e) : spool_env_read(sp, ids[i], &env, &e)) == 0) {
+				if (!o->json && *count == 0)
+					printf("-Queue ID-  --Size-- ----Arrival "
+					    "Time---- -Sender/Recipient-------"
+					    "\n");
+				list_entry(o, &env, failed);
+				(*count)++;
+				*total += env.size;
+				spool_env_free(&env);
 			}
-			printf("]}\n");
-		} else {
-			if (count == 0)
-				printf("-Queue ID-  --Size-- ----Arrival Time---- "
-				    "-Sender/Recipient-------\n");
-			localtime_r(&env.created, &tm);
-			strftime(date, sizeof(date), "%a %b %e %H:%M:%S", &tm);
-			printf("%-11s %8lld %s  %s\n", env.qid,
-			    (long long)env.size, date, env.sender[0] ?
-			    env.sender : "MAILER-DAEMON");
-			if (env.last_error != NULL && env.last_error[0])
-				printf("(%s)\n", env.last_error);
-			for (j = 0; j < env.nrcpts; j++)
-				if (env.rcpts[j].state == RCPT_PENDING)
-					printf("%41s%s\n", "",
-					    env.rcpts[j].addr);
-			printf("\n");
+			free(ids[i]);
 		}
-		count++;
-		total += env.size;
-		spool_env_free(&env);
+		free(ids);
+	}
+	spool_close(sp);
+}
+
+static int drop_to(uid_t uid, gid_t gid);
+
+/*
+ * mailq: the caller's queue; for root every user's, each read by a child
+ * that has become the queue's owner (root never opens another user's
+ * queue with root rights), which sends its counts back through a pipe.
+ */
+static int
+list_queue(const struct opts *o, const struct conf *c)
+{
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 count = 0, cn;
+	long long	 total = 0, ct;
+	uid_t		 seen[1024];
+	size_t		 nseen = 0, k;
+	int		 dfd, p[2], status;
+	pid_t		 pid;
+
+	list_one(o, c, &count, &total);
+	if (getuid() == 0 && (dfd = open(c->spool_dir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if ((d = fdopendir(dfd)) == NULL)
+			close(dfd);
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' || fstatat(dfd, de->d_name,
+			    &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+			    !S_ISDIR(st.st_mode) || st.st_uid == 0)
+				continue;
+			for (k = 0; k < nseen; k++)
+				if (seen[k] == st.st_uid)
+					break;
+			if (k < nseen || nseen == sizeof(seen) /
+			    sizeof(seen[0]) || pipe(p) == -1)
+				continue;
+			seen[nseen++] = st.st_uid;
+			fflush(stdout);
+			if ((pid = fork()) == -1) {
+				close(p[0]);
+				close(p[1]);
+				continue;
+			}
+			if (pid == 0) {
+				close(p[0]);
+				cn = count;
+				ct = 0;
+				if (drop_to(st.st_uid, st.st_gid) == 0)
+					list_one(o, c, &cn, &ct);
+				fflush(stdout);
+				cn -= count;
+				if (write(p[1], &cn, sizeof(cn)) < 0 ||
+				    write(p[1], &ct, sizeof(ct)) < 0)
+					_exit(1);
+				_exit(0);
+			}
+			close(p[1]);
+			if (read(p[0], &cn, sizeof(cn)) == sizeof(cn) &&
+			    read(p[0], &ct, sizeof(ct)) == sizeof(ct)) {
+				count += cn;
+				total += ct;
+			}
+			close(p[0]);
+			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+				;
+		}
+		if (d != NULL)
+			closedir(d);
 	}
 	if (!o->json) {
 		if (count == 0)
@@ -994,11 +1074,67 @@ list_queue(const struct opts *o, const struct conf *c)
 			    (total + 1023) / 1024, count, count == 1 ? "" :
 			    "s");
 	}
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	spool_close(sp);
 	return EX_OK;
+}
+
+/* --show, --delete, --requeue on the caller's queue. */
+static int
+admin(const struct opts *o, const struct conf *c)
+{
+	struct spool	*sp;
+	struct perr	 e;
+	char		 buf[65536], **ids;
+	size_t		 n, i, nr;
+	FILE		*fp;
+	int		 failed, ex = EX_OK, all;
+
+	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL) {
+		fprintf(stderr, "posthorn: %s\n", e.msg);
+		return EX_NOINPUT;
+	}
+	all = strcmp(o->target, "all") == 0;
+	if (o->mode == MODE_SHOW) {
+		if ((fp = spool_data(sp, o->target, &failed, &e)) == NULL) {
+			fprintf(stderr, "posthorn: %s\n", e.msg);
+			spool_close(sp);
+			return EX_NOINPUT;
+		}
+		while ((nr = fread(buf, 1, sizeof(buf), fp)) > 0)
+			fwrite(buf, 1, nr, stdout);
+		fclose(fp);
+		spool_close(sp);
+		return EX_OK;
+	}
+	if (!all) {
+		if ((o->mode == MODE_DELETE ? spool_delete(sp, o->target, &e) :
+		    spool_requeue(sp, o->target, &e)) == -1) {
+			fprintf(stderr, "posthorn: %s\n", e.msg);
+			ex = e.temp ? EX_TEMPFAIL : EX_NOINPUT;
+		} else
+			log_info("%s: %s by uid %lu", o->target,
+			    o->mode == MODE_DELETE ? "deleted" : "requeued",
+			    (unsigned long)getuid());
+		spool_close(sp);
+		return ex;
+	}
+	for (failed = o->mode == MODE_REQUEUE; failed < 2; failed++) {
+		if (spool_list(sp, failed, &ids, &n, &e) == -1)
+			continue;
+		for (i = 0; i < n; i++) {
+			if ((o->mode == MODE_DELETE ? spool_delete(sp, ids[i],
+			    &e) : spool_requeue(sp, ids[i], &e)) == -1) {
+				fprintf(stderr, "posthorn: %s\n", e.msg);
+				ex = EX_TEMPFAIL;
+			} else
+				log_info("%s: %s by uid %lu", ids[i],
+				    o->mode == MODE_DELETE ? "deleted" :
+				    "requeued", (unsigned long)getuid());
+			free(ids[i]);
+		}
+		free(ids);
+	}
+	spool_close(sp);
+	return ex;
 }
 
 /*
@@ -1013,6 +1149,7 @@ flush_one(const struct opts *o, const struct conf *c, int system_only)
 	struct envelope		 env;
 	struct deliver_ctx	 ctx;
 	struct deliver_result	 res;
+	struct deliver_cache	 cache;
 	struct perr		 e;
 	char			 host[256], dom[256], **ids;
 	size_t			 n, i, j;
@@ -1023,6 +1160,7 @@ flush_one(const struct opts *o, const struct conf *c, int system_only)
 	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
 		return;			/* no queue: nothing to do */
 	spool_clean(sp);
+	spool_expire_failed(sp, c->failed_lifetime_s);
 	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
 		spool_close(sp);
@@ -1034,6 +1172,8 @@ flush_one(const struct opts *o, const struct conf *c, int system_only)
 	ctx.helo = host;
 	ctx.domain = dom;
 	ctx.verbose = o->verbose;
+	memset(&cache, 0, sizeof(cache));
+	ctx.cache = &cache;
 	for (i = 0; i < n; i++) {
 		if (spool_env_read(sp, ids[i], &env, &e) == -1) {
 			log_warnx("%s", e.msg);
@@ -1063,6 +1203,7 @@ flush_one(const struct opts *o, const struct conf *c, int system_only)
 			log_warnx("%s: %s", ids[i], e.msg);
 		fclose(data);
 	}
+	deliver_cache_close(&cache);
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
@@ -1198,6 +1339,11 @@ main(int argc, char **argv)
 		break;
 	case MODE_FLUSH:
 		ex = flush_queue(&o, &c);
+		break;
+	case MODE_SHOW:
+	case MODE_DELETE:
+	case MODE_REQUEUE:
+		ex = admin(&o, &c);
 		break;
 	default:
 		fprintf(stderr, "posthorn: this mode is not available in this "

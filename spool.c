@@ -607,9 +607,9 @@ env_parse_line(struct envelope *env, char *key, char *val)
 	return 0;
 }
 
-int
-spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
-    struct perr *e)
+static int
+env_read_at(struct spool *sp, int dfd, const char *dname, const char *qid,
+    struct envelope *env, struct perr *e)
 {
 	char	 name[SPOOL_QID_LEN + 8], *line = NULL, *val;
 	size_t	 cap = 0;
@@ -618,10 +618,12 @@ spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
 	int	 fd, lineno = 0, ret = -1;
 
 	memset(env, 0, sizeof(*env));
+	if (!qid_valid(qid, strlen(qid)))
+		return perr_set(e, 0, "not a queue id: %s", qid);
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
-	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
-		return perr_sys(e, 1, "open %s/new/%s", sp->path, name);
+		return perr_sys(e, 1, "open %s/%s/%s", sp->path, dname, name);
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		close(fd);
 		return perr_sys(e, 1, "fdopen");
@@ -644,7 +646,7 @@ spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
 			goto bad;
 	}
 	if (ferror(fp)) {
-		perr_sys(e, 1, "read %s/new/%s", sp->path, name);
+		perr_sys(e, 1, "read %s/%s/%s", sp->path, dname, name);
 		goto out;
 	}
 	if (lineno == 0 || env->sender == NULL || strcmp(env->qid, qid) != 0) {
@@ -654,13 +656,149 @@ spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
 	ret = 0;
 	goto out;
 bad:
-	perr_set(e, 0, "%s/new/%s:%d: malformed envelope", sp->path, name,
-	    lineno);
+	perr_set(e, 0, "%s/%s/%s:%d: malformed envelope", sp->path, dname,
+	    name, lineno);
 	spool_env_free(env);
 out:
 	free(line);
 	fclose(fp);
 	return ret;
+}
+
+int
+spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
+    struct perr *e)
+{
+	return env_read_at(sp, sp->newfd, "new", qid, env, e);
+}
+
+int
+spool_env_read_failed(struct spool *sp, const char *qid,
+    struct envelope *env, struct perr *e)
+{
+	return env_read_at(sp, sp->failfd, "failed", qid, env, e);
+}
+
+FILE *
+spool_data(struct spool *sp, const char *qid, int *failed, struct perr *e)
+{
+	char	 name[SPOOL_QID_LEN + 8];
+	FILE	*fp;
+	int	 fd;
+
+	if (!qid_valid(qid, strlen(qid))) {
+		perr_set(e, 0, "not a queue id: %s", qid);
+		return NULL;
+	}
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	*failed = 0;
+	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		*failed = 1;
+		fd = openat(sp->failfd, name, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	}
+	if (fd == -1) {
+		if (errno == ENOENT)
+			perr_set(e, 0, "%s: no such message in %s", qid,
+			    sp->path);
+		else
+			perr_sys(e, 1, "open %s", name);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		perr_sys(e, 1, "fdopen");
+		close(fd);
+	}
+	return fp;
+}
+
+int
+spool_delete(struct spool *sp, const char *qid, struct perr *e)
+{
+	char	name[SPOOL_QID_LEN + 8];
+	int	fd, dfd, i;
+
+	if (!qid_valid(qid, strlen(qid)))
+		return perr_set(e, 0, "not a queue id: %s", qid);
+	for (i = 0; i < 2; i++) {
+		dfd = i == 0 ? sp->newfd : sp->failfd;
+		(void)snprintf(name, sizeof(name), "%s.msg", qid);
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			close(fd);
+			return perr_set(e, 1, "%s is being delivered right "
+			    "now; try again", qid);
+		}
+		(void)snprintf(name, sizeof(name), "%s.env", qid);
+		(void)unlinkat(dfd, name, 0);
+		(void)snprintf(name, sizeof(name), "%s.msg", qid);
+		(void)unlinkat(dfd, name, 0);
+		(void)fsync(dfd);
+		close(fd);
+		return 0;
+	}
+	return perr_set(e, 0, "%s: no such message in %s", qid, sp->path);
+}
+
+int
+spool_requeue(struct spool *sp, const char *qid, struct perr *e)
+{
+	struct envelope	env;
+	char		name[SPOOL_QID_LEN + 8];
+	size_t		i;
+
+	if (spool_env_read_failed(sp, qid, &env, e) == -1)
+		return -1;
+	for (i = 0; i < env.nrcpts; i++)
+		if (env.rcpts[i].state == RCPT_FAILED ||
+		    env.rcpts[i].state == RCPT_NOTIFIED)
+			env.rcpts[i].state = RCPT_PENDING;
+	env.next_retry = 0;
+	env.attempts = 0;
+	env.created = time(NULL);	/* a fresh queue_lifetime */
+	if (env_write_tmp(sp, &env, e) == -1) {
+		spool_env_free(&env);
+		return -1;
+	}
+	spool_env_free(&env);
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	if (renameat(sp->failfd, name, sp->newfd, name) == -1)
+		return perr_sys(e, 1, "rename failed/%s new/%s", name, name);
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1)
+		return perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+	(void)unlinkat(sp->failfd, name, 0);
+	(void)fsync(sp->newfd);
+	(void)fsync(sp->failfd);
+	return 0;
+}
+
+void
+spool_expire_failed(struct spool *sp, long max_age_s)
+{
+	struct stat	 st;
+	char		**ids, name[SPOOL_QID_LEN + 8];
+	size_t		 n, i;
+	time_t		 now = time(NULL);
+
+	if (spool_list(sp, 1, &ids, &n, NULL) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		(void)snprintf(name, sizeof(name), "%s.env", ids[i]);
+		if (fstatat(sp->failfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now - st.st_mtime >= max_age_s) {
+			(void)unlinkat(sp->failfd, name, 0);
+			(void)snprintf(name, sizeof(name), "%s.msg", ids[i]);
+			(void)unlinkat(sp->failfd, name, 0);
+			log_info("%s: removed from failed/ after "
+			    "failed_lifetime", ids[i]);
+		}
+		free(ids[i]);
+	}
+	free(ids);
 }
 
 int

@@ -107,6 +107,29 @@ int	spool_fail(struct spool *sp, const char *qid, struct perr *e);
 int	spool_list(struct spool *sp, int failed, char ***ids, size_t *n,
 	    struct perr *e);
 
+/* The data file of qid in new/ or failed/, for reading (--show). */
+FILE	*spool_data(struct spool *sp, const char *qid, int *failed,
+	    struct perr *e);
+
+/* The envelope of qid in failed/. */
+int	spool_env_read_failed(struct spool *sp, const char *qid,
+	    struct envelope *env, struct perr *e);
+
+/*
+ * Remove qid from new/ or failed/ (--delete).  A message being delivered
+ * right now is left alone: -1 with e->msg saying so.
+ */
+int	spool_delete(struct spool *sp, const char *qid, struct perr *e);
+
+/*
+ * Move qid from failed/ back into new/ with its failed recipients pending
+ * again and its retry time now (--requeue).
+ */
+int	spool_requeue(struct spool *sp, const char *qid, struct perr *e);
+
+/* Remove failed/ messages older than max_age_s (failed_lifetime). */
+void	spool_expire_failed(struct spool *sp, long max_age_s);
+
 /* Remove tmp/ files older than an hour (debris of a crash). */
 void	spool_clean(struct spool *sp);
 

@@ -638,7 +638,7 @@ if not ghdr or name_of(ghdr[0]) != b"received":
     bad("posthorn's Received: header is missing; headers start with %s" % show(ghdr[:2]))
 else:
     r = ghdr.pop(0)
-    if b"uid" not in r:
+    if not re.search(rb"\b(?:uid|userid)[ =]\d+", r):
         bad("posthorn's Received: does not record the uid: %s" % show(r))
     if b";" not in r:
         bad("posthorn's Received: has no '; date-time': %s" % show(r))

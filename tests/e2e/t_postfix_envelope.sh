@@ -100,6 +100,7 @@ fi
 # 4. posthorn's log (SPEC 7): a submission line, one status=sent line per
 # recipient, with the relay and a 12+ character upper-case hex queue id
 log=$PH_LOGFILE
+logfail=0
 if [ ! -s "$log" ]; then
 	say "FAIL posthorn's log_file $log is empty or missing"
 	fail=1
@@ -109,16 +110,17 @@ else
 			say "ok   log: status=sent line for $r"
 		else
 			say "FAIL log: no 'ID: to=<$r>, relay=...[127.0.0.1]:$PF_PORT, delay=..., dsn=2.0.0, status=sent (250 ...)' line"
-			fail=1
+			logfail=1
 		fi
 	done
 	if grep -Eq "[0-9A-F]{12,}: uid=$(id -u), from=<alice@example\.org>, size=[0-9]+, nrcpt=2, msgid=<[^>]+@test\.example>" "$log"; then
 		say "ok   log: submission line for the two-recipient message"
 	else
 		say "FAIL log: no 'ID: uid=$(id -u), from=<alice@example.org>, size=N, nrcpt=2, msgid=<...@test.example>' line"
-		fail=1
+		logfail=1
 	fi
-	if [ $fail -ne 0 ]; then
+	if [ $logfail -ne 0 ]; then
+		fail=1
 		echo "  posthorn's log:"
 		sed 's/^/    /' "$log"
 	fi

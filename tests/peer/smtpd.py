@@ -21,13 +21,20 @@
 #                 "PIPELINED VERB" (that command arrived before the reply to
 #                 the previous one was sent), "TLS version cipher",
 #                 "TLS-FAILED reason", "STALL step", "DROP step",
-#                 "PROTOCOL-ERROR what", "DISCONNECT n"
+#                 "RAW step", "AUTH-OK MECH user", "AUTH-FAILED MECH user",
+#                 "SAVED msg-N", "INJECTED bytes", "PROTOCOL-ERROR what"
+#                 (bare CR/LF, 8-bit data without BODY=8BITMIME, a line
+#                 over 1000 octets, data before 354, UTF-8 without
+#                 SMTPUTF8), "DISCONNECT n"
 #   server.err    the peer's own warnings and errors
 #
 # Steps for --reply/--raw-reply/--stall/--drop: greeting, ehlo, helo, mail,
 # rcpt, rcpt:ADDRESS (that recipient only), data (the DATA command), middata
 # (--stall/--drop only: after the first body line), eod (after the final
 # dot), rset, noop, quit, starttls, auth.
+#
+# --starttls-inject BYTES sends BYTES in clear with the 220 to STARTTLS (a
+# STARTTLS command-injection server).
 #
 # --reply STEP='CODE TEXT': TEXT may hold "\n" to make a multi-line reply
 # (every line gets CODE).  A 4xx/5xx reply replaces the command's action; a
@@ -291,6 +298,7 @@ class PeerSMTP(SMTP):
         self.override = None
         self.pipelined = []
         self.helo = None
+        self.verb = None
         self._smtp_methods = {
             verb: self._wrap(verb, method)
             for verb, method in self._smtp_methods.items()
@@ -450,8 +458,15 @@ class PeerSMTP(SMTP):
     async def _push_lines(self, status):
         for line in status.split("\r\n"):
             self.slog("S: %s" % line)
-        data = status.encode("utf-8", "surrogateescape")
-        self._writer.write(data + b"\r\n")
+        data = status.encode("utf-8", "surrogateescape") + b"\r\n"
+        inject = self.opt.starttls_inject
+        if inject and self.verb == "STARTTLS" and status.startswith("220") \
+                and self.peer.faulty(self.conn):
+            # CVE-2011-0411 style: plaintext after the 220, in the same
+            # segment, which a client must never read as TLS-era replies.
+            data += unescape(inject)
+            self.slog("INJECTED %s" % safe_str(unescape(inject)))
+        self._writer.write(data)
         await self._writer.drain()
 
     async def challenge_auth(self, challenge, encode_to_b64=True,
@@ -475,6 +490,7 @@ class PeerSMTP(SMTP):
             self.pipelined.append(verb)
         self.pipelined_next = buffered
         self.cmd_buffered = buffered
+        self.verb = verb
         self.slog("C: %s%s" % (verb, "" if arg is None else " " + arg))
         if self.greeting_refused and verb != "QUIT":
             return await self.push("503 5.5.1 Error: no valid greeting")
@@ -851,6 +867,9 @@ def main():
     ap.add_argument("--starttls", action="store_true")
     ap.add_argument("--require-tls", action="store_true")
     ap.add_argument("--implicit-tls", action="store_true")
+    ap.add_argument("--starttls-inject", metavar="BYTES",
+                    help="send BYTES in clear right after the 220 to "
+                    "STARTTLS (as --raw-reply decodes them)")
     ap.add_argument("--auth-user")
     ap.add_argument("--auth-password")
     ap.add_argument("--auth-mechs", default="PLAIN,LOGIN,CRAM-MD5")

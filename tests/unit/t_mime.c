@@ -335,13 +335,13 @@ t_identity(void)
 	    "From: a@example.org\nSubject: hi\n\nhello\n\nworld\n",
 	    "Subject: no body\n",
 	    "Subject: x\n\n",
-	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+	    ("MIME-Version: 1.0\nContent-Type: multipart/mixed; "
 	    "boundary=\"=_b1\"\n\npreamble\n--=_b1\nContent-Type: text/plain"
 	    "\n\none\n--=_b1\nContent-Type: text/plain\n"
 	    "Content-Transfer-Encoding: base64\n\naGVsbG8K\n--=_b1--\n"
-	    "epilogue\n",
-	    "Subject: tabs and blanks  \n\t continued\n\nline with = and "
-	    "trailing blank \n.\n..\n",
+	    "epilogue\n"),
+	    ("Subject: tabs and blanks  \n\t continued\n\nline with = and "
+	    "trailing blank \n.\n..\n"),
 	};
 	struct sink	s = { 0 };
 	size_t		i, k;
@@ -643,7 +643,7 @@ t_headers(void)
 	p = between(s.buf, "\nX-Utf:", "\n\nbody");
 	ok = 1;
 	for (l = p; (l = strchr(l, '\n')) != NULL; l++)
-		if ((l[-1] & 0xe0) == 0xc0 || l[1] != ' ' ||
+		if ((l > p && (l[-1] & 0xe0) == 0xc0) || l[1] != ' ' ||
 		    (l[2] & 0xc0) == 0x80)
 			ok = 0;
 	CHECK(ok && strchr(p, '\n') != NULL, "headers: UTF-8 kept whole");
