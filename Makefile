@@ -105,9 +105,14 @@ install: posthorn
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)/etc/cron.d \
 	    $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 posthorn $(DESTDIR)$(SBINDIR)/posthorn
-	install -m 0644 contrib/posthorn.cron $(DESTDIR)/etc/cron.d/posthorn
-	install -m 0644 contrib/posthorn-flush.service \
-	    contrib/posthorn-flush.timer $(DESTDIR)$(SYSTEMDDIR)/
+	sed 's|/usr/sbin/posthorn|$(SBINDIR)/posthorn|g' contrib/posthorn.cron \
+	    > $(DESTDIR)/etc/cron.d/posthorn
+	sed 's|/usr/sbin/posthorn|$(SBINDIR)/posthorn|g' \
+	    contrib/posthorn-flush.service \
+	    > $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.service
+	install -m 0644 contrib/posthorn-flush.timer $(DESTDIR)$(SYSTEMDDIR)/
+	chmod 0644 $(DESTDIR)/etc/cron.d/posthorn \
+	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.service
 	for m in man/*.8; do [ -f "$$m" ] && install -m 0644 "$$m" \
 	    $(DESTDIR)$(MANDIR)/man8/ || true; done
 	for m in man/*.5; do [ -f "$$m" ] && install -m 0644 "$$m" \
