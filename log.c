@@ -25,12 +25,16 @@ perr_set(struct perr *e, int temp, const char *fmt, ...)
 	va_list	ap;
 	int	saved = errno;
 
+	char	buf[sizeof(e->msg)];
+
 	if (e != NULL) {
+		/* through buf: callers may pass e->msg as an argument */
+		va_start(ap, fmt);
+		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
 		e->temp = temp;
 		e->errnum = 0;
-		va_start(ap, fmt);
-		(void)vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
+		memcpy(e->msg, buf, sizeof(e->msg));
 	}
 	errno = saved;
 	return -1;
@@ -43,15 +47,18 @@ perr_sys(struct perr *e, int temp, const char *fmt, ...)
 	int	saved = errno;
 	size_t	n;
 
+	char	buf[sizeof(e->msg)];
+
 	if (e != NULL) {
+		va_start(ap, fmt);
+		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		n = strlen(buf);
+		(void)snprintf(buf + n, sizeof(buf) - n, ": %s",
+		    strerror(saved));
 		e->temp = temp;
 		e->errnum = saved;
-		va_start(ap, fmt);
-		(void)vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-		n = strlen(e->msg);
-		(void)snprintf(e->msg + n, sizeof(e->msg) - n, ": %s",
-		    strerror(saved));
+		memcpy(e->msg, buf, sizeof(e->msg));
 	}
 	errno = saved;
 	return -1;
@@ -80,6 +87,10 @@ log_init(const char *file)
 	}
 	errno = saved;
 }
+
+static void
+log_vwrite(int pri, const char *fmt, va_list ap, const char *suffix)
+    __attribute__((__format__(printf, 2, 0)));
 
 static void
 log_vwrite(int pri, const char *fmt, va_list ap, const char *suffix)

@@ -666,111 +666,279 @@ rcpt_push(char ***v, size_t *n, char *a)
 	return 0;
 }
 
-static int
-submit(struct opts *o, struct conf *c)
+/* Who is sending: names the submission needs, found once. */
+struct who {
+	char		 host[256], dom[256], login[64];
+	const char	*fullname;	/* -F, else GECOS, or NULL */
+	char		 gecos[256];
+};
+
+static void
+who_init(struct who *w, const struct opts *o, const struct conf *c)
 {
-	struct spool		*sp;
-	struct msg_opts		 mo;
-	struct msg_info		 mi;
-	struct envelope		 env;
+	struct passwd	*pw;
+
+	memset(w, 0, sizeof(*w));
+	names(c, w->host, sizeof(w->host), w->dom, sizeof(w->dom));
+	if ((pw = getpwuid(getuid())) != NULL)
+		(void)strlcpy(w->login, pw->pw_name, sizeof(w->login));
+	else
+		(void)snprintf(w->login, sizeof(w->login), "uid%lu",
+		    (unsigned long)getuid());
+	w->fullname = o->fullname;
+	if (w->fullname == NULL && pw != NULL && pw->pw_gecos != NULL &&
+	    pw->pw_gecos[0] != '\0') {
+		(void)strlcpy(w->gecos, pw->pw_gecos, sizeof(w->gecos));
+		w->gecos[strcspn(w->gecos, ",")] = '\0';
+		w->fullname = w->gecos[0] != '\0' ? w->gecos : NULL;
+	}
+	if (w->fullname != NULL)
+		check_text("-F name", w->fullname);
+}
+
+/*
+ * The envelope sender (given: -f or MAIL FROM, already checked; else the
+ * config's from, else login@domain), after a route's from_rewrite; and the
+ * address a generated From header shows.  NULL only when out of memory.
+ */
+static char *
+make_sender(const struct conf *c, const struct who *w, const char *given,
+    char **from_addr, int *rewrite)
+{
+	struct conf_relay	 r;
+	char			*sender;
+
+	if (given != NULL)
+		sender = qualify(given, w->dom);
+	else
+		sender = qualify(c->relay.from != NULL ? c->relay.from :
+		    w->login, w->dom);
+	if (sender == NULL)
+		return NULL;
+	(void)conf_route(c, sender, &r);
+	*rewrite = r.from_rewrite == 1 && r.from != NULL;
+	if (*rewrite && sender[0] != '\0') {
+		free(sender);
+		if ((sender = qualify(r.from, w->dom)) == NULL)
+			return NULL;
+	}
+	*from_addr = qualify(sender[0] != '\0' ? sender : w->login, w->dom);
+	if (*from_addr == NULL) {
+		free(sender);
+		return NULL;
+	}
+	return sender;
+}
+
+/* Check and qualify one recipient argument (it may hold a list). */
+static int
+add_rcpt_arg(char ***rc, size_t *nrc, const char *arg, const char *dom,
+    struct perr *e)
+{
+	struct addr_list	 l = { NULL, 0 };
+	size_t			 j;
+	char			*tmp, *a;
+
+	if (addr_parse_list(arg, &l, e) == -1) {
+		addr_list_free(&l);
+		return perr_set(e, 0, "recipient \"%s\": %s", arg, e->msg);
+	}
+	if (l.n == 0) {
+		addr_list_free(&l);
+		return perr_set(e, 0, "recipient \"%s\": no address", arg);
+	}
+	for (j = 0; j < l.n; j++) {
+		if ((tmp = addr_envelope(l.v[j].spec, 0, e)) == NULL) {
+			perr_set(e, 0, "recipient \"%s\": %s", l.v[j].spec,
+			    e->msg);
+			addr_list_free(&l);
+			return -1;
+		}
+		a = qualify(tmp, dom);
+		free(tmp);
+		if (a == NULL || rcpt_push(rc, nrc, a) == -1) {
+			addr_list_free(&l);
+			return perr_set(e, 0, "too many recipients");
+		}
+	}
+	addr_list_free(&l);
+	return 0;
+}
+
+/*
+ * Read one message from in into the queue and make it durable.  Returns
+ * EX_OK with qid set and *datap the locked data file (to deliver now, or
+ * fclose), or an exit status with e saying why (nothing is queued then).
+ * rc is consumed (its strings go into the envelope, then are freed).
+ */
+static int
+queue_message(const struct opts *o, const struct conf *c,
+    const struct who *w, struct spool *sp, FILE *in, const char *sender,
+    const char *from_addr, int rewrite, char **rc, size_t nrc, int extract,
+    int dot_ends, char qid[SPOOL_QID_LEN + 1], FILE **datap, struct perr *e)
+{
+	struct msg_opts	 mo;
+	struct msg_info	 mi;
+	struct envelope	 env;
+	FILE		*data;
+	size_t		 i;
+	char		*a;
+	int		 utf8, ex = EX_OK;
+
+	*datap = NULL;
+	if ((data = spool_create(sp, qid, e)) == NULL)
+		return exit_for_spool_error(e);
+	memset(&mo, 0, sizeof(mo));
+	mo.rewrite_from = rewrite;
+	mo.dot_ends = dot_ends;
+	mo.extract = extract;
+	mo.sender = sender;
+	mo.from_addr = from_addr;
+	mo.fullname = w->fullname;
+	mo.hostname = w->host;
+	mo.domain = w->dom;
+	mo.qid = qid;
+	mo.uid = getuid();
+	memset(&env, 0, sizeof(env));
+	if (msg_read(in, data, &mo, &mi, e) == -1 ||
+	    (mi.has_long && fix_long_lines(sp, data, &mi, e) == -1)) {
+		if (!e->temp)
+			ex = EX_DATAERR;
+		else {
+			if (e->errnum == 0 && ferror(in) == 0)
+				e->errnum = errno;
+			ex = exit_for_spool_error(e);
+		}
+		goto fail;
+	}
+	for (i = 0; i < mi.nrcpts; i++)
+		if ((a = strdup(mi.rcpts[i])) == NULL ||
+		    rcpt_push(&rc, &nrc, a) == -1) {
+			perr_set(e, 0, "too many recipients");
+			ex = EX_DATAERR;
+			goto fail;
+		}
+	if (nrc == 0) {
+		perr_set(e, 0, "no recipient addresses found in the message "
+		    "headers");
+		ex = EX_DATAERR;
+		goto fail;
+	}
+	(void)strlcpy(env.qid, qid, sizeof(env.qid));
+	env.uid = getuid();
+	env.created = time(NULL);
+	env.sender = (char *)sender;
+	env.conf = conf_origin(o, c);
+	env.size = mi.size;
+	env.lines = mi.lines;
+	env.body_8bit = mi.has_8bit;
+	env.msgid = mi.msgid;
+	env.dsn_notify = (char *)o->notify;
+	env.dsn_ret = (char *)o->ret;
+	env.dsn_envid = (char *)o->envid;
+	env.on_error = o->on_error;
+	utf8 = addr_is_utf8(sender);
+	if ((env.rcpts = calloc(nrc, sizeof(*env.rcpts))) == NULL) {
+		perr_set(e, 1, "out of memory");
+		ex = EX_TEMPFAIL;
+		goto fail;
+	}
+	for (i = 0; i < nrc; i++) {
+		env.rcpts[i].addr = rc[i];
+		env.rcpts[i].state = RCPT_PENDING;
+		utf8 |= addr_is_utf8(rc[i]);
+	}
+	env.nrcpts = nrc;
+	env.smtputf8 = utf8;
+	if (spool_commit(sp, data, &env, e) == -1) {
+		ex = exit_for_spool_error(e);
+		goto fail;
+	}
+	log_info("%s: uid=%lu, from=<%s>, size=%lld, nrcpt=%zu, msgid=%s",
+	    qid, (unsigned long)getuid(), sender, (long long)mi.size, nrc,
+	    mi.msgid != NULL ? mi.msgid : "");
+	*datap = data;
+	goto done;
+fail:
+	spool_abort(sp, qid, data);
+done:
+	free(env.rcpts);
+	for (i = 0; i < nrc; i++)
+		free(rc[i]);
+	free(rc);
+	msg_info_free(&mi);
+	return ex;
+}
+
+/* Deliver a freshly queued message now; the exit status it earns. */
+static int
+deliver_now(const struct opts *o, const struct conf *c, const struct who *w,
+    struct spool *sp, const char *qid, FILE *data, int report)
+{
 	struct deliver_ctx	 ctx;
 	struct deliver_result	 res;
 	struct timespec		 dl;
 	struct perr		 e;
-	struct passwd		*pw;
-	char			 host[256], dom[256], qid[SPOOL_QID_LEN + 1];
-	char			 login[64], *sender = NULL, *from_addr = NULL;
-	char			**rc = NULL, *a, *tmp;
-	const char		*fullname = o->fullname;
-	size_t			 nrc = 0, i;
-	FILE			*data;
-	pid_t			 pid;
-	int			 utf8 = 0, ex, rewrite, report;
 
-	names(c, host, sizeof(host), dom, sizeof(dom));
-	if ((pw = getpwuid(getuid())) != NULL)
-		(void)strlcpy(login, pw->pw_name, sizeof(login));
-	else
-		(void)snprintf(login, sizeof(login), "uid%lu",
-		    (unsigned long)getuid());
-	if (fullname == NULL && pw != NULL && pw->pw_gecos != NULL &&
-	    pw->pw_gecos[0] != '\0') {
-		static char gecos[256];
-
-		(void)strlcpy(gecos, pw->pw_gecos, sizeof(gecos));
-		gecos[strcspn(gecos, ",")] = '\0';
-		fullname = gecos[0] != '\0' ? gecos : NULL;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
+	ctx.helo = w->host;
+	ctx.domain = w->dom;
+	ctx.verbose = o->verbose;
+	tls_deadline(&dl, c->submit_timeout_s * 1000);
+	ctx.deadline = &dl;
+	if (deliver_message(sp, qid, data, &ctx, report, &res, &e) == -1) {
+		/* the message is safe in the queue; only its state is not */
+		log_warnx("%s: %s", qid, e.msg);
+		if (o->verbose)
+			fprintf(stderr, "posthorn: %s\n", e.msg);
 	}
-	if (fullname != NULL)
-		check_text("-F name", fullname);
+	if (o->verbose && res.pending > 0)
+		fprintf(stderr, "posthorn: %s: %d recipient(s) queued for a "
+		    "later attempt\n", qid, res.pending);
+	if (report == 0)
+		return EX_OK;
+	if (res.failed > 0)
+		return EX_UNAVAILABLE;
+	if (res.rejected > 0)
+		return EX_NOUSER;
+	return EX_OK;
+}
 
-	/* The envelope sender: -f, else the config's from, else login. */
+static int
+submit(struct opts *o, struct conf *c)
+{
+	struct spool	*sp;
+	struct who	 w;
+	struct perr	 e;
+	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr, *given;
+	char		**rc = NULL;
+	size_t		 nrc = 0, i;
+	FILE		*data;
+	pid_t		 pid;
+	int		 ex, rewrite, report;
+
+	who_init(&w, o, c);
+	given = NULL;
 	if (o->from != NULL) {
 		check_text("-f address", o->from);
-		if ((tmp = addr_envelope(o->from, 1, &e)) == NULL) {
+		if ((given = addr_envelope(o->from, 1, &e)) == NULL) {
 			fprintf(stderr, "posthorn: -f: %s\n", e.msg);
 			return EX_DATAERR;
 		}
-	} else if (c->relay.from != NULL)
-		tmp = strdup(c->relay.from);
-	else
-		tmp = strdup(login);
-	if (tmp == NULL || (sender = qualify(tmp, dom)) == NULL) {
+	}
+	sender = make_sender(c, &w, given, &from_addr, &rewrite);
+	free(given);
+	if (sender == NULL) {
 		fprintf(stderr, "posthorn: out of memory\n");
 		return EX_TEMPFAIL;
 	}
-	free(tmp);
-	{
-		/* a route may set its own from and rewrite */
-		struct conf_relay r;
-
-		(void)conf_route(c, sender, &r);
-		if (r.from_rewrite == 1 && r.from != NULL && sender[0] != '\0') {
-			free(sender);
-			if ((sender = qualify(r.from, dom)) == NULL)
-				return EX_TEMPFAIL;
-		}
-		rewrite = r.from_rewrite == 1 && r.from != NULL;
-	}
-	if ((from_addr = strdup(sender[0] != '\0' ? sender : "")) == NULL)
-		return EX_TEMPFAIL;
-	if (from_addr[0] == '\0') {
-		free(from_addr);
-		if ((from_addr = qualify(login, dom)) == NULL)
-			return EX_TEMPFAIL;
-	}
-
 	for (i = 0; i < (size_t)o->nrcpts; i++) {
 		check_text("recipient", o->rcpts[i]);
-		/* "a@b, c@d" in one argument, as sendmail allows */
-		struct addr_list l = { NULL, 0 };
-		size_t		 j;
-
-		if (addr_parse_list(o->rcpts[i], &l, &e) == -1 || l.n == 0) {
-			fprintf(stderr, "posthorn: recipient \"%s\": %s\n",
-			    o->rcpts[i], l.n == 0 && e.msg[0] == '\0' ?
-			    "no address" : e.msg);
-			addr_list_free(&l);
+		if (add_rcpt_arg(&rc, &nrc, o->rcpts[i], w.dom, &e) == -1) {
+			fprintf(stderr, "posthorn: %s\n", e.msg);
 			return EX_DATAERR;
 		}
-		for (j = 0; j < l.n; j++) {
-			if ((tmp = addr_envelope(l.v[j].spec, 0, &e)) ==
-			    NULL) {
-				fprintf(stderr, "posthorn: recipient \"%s\": "
-				    "%s\n", l.v[j].spec, e.msg);
-				addr_list_free(&l);
-				return EX_DATAERR;
-			}
-			a = qualify(tmp, dom);
-			free(tmp);
-			if (a == NULL || rcpt_push(&rc, &nrc, a) == -1) {
-				addr_list_free(&l);
-				fprintf(stderr, "posthorn: too many "
-				    "recipients\n");
-				return EX_DATAERR;
-			}
-		}
-		addr_list_free(&l);
 	}
 	if (nrc == 0 && !o->extract) {
 		fprintf(stderr, "posthorn: no recipients given (use -t to "
@@ -781,132 +949,40 @@ submit(struct opts *o, struct conf *c)
 	/* Spool: nothing is promised before the fsync. */
 	if ((sp = open_queue(c)) == NULL)
 		return EX_CANTCREAT;
-	if ((data = spool_create(sp, qid, &e)) == NULL) {
+	ex = queue_message(o, c, &w, sp, stdin, sender, from_addr, rewrite,
+	    rc, nrc, o->extract, !o->ignore_dots, qid, &data, &e);
+	free(sender);
+	free(from_addr);
+	if (ex != EX_OK) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
-		return exit_for_spool_error(&e);
+		spool_close(sp);
+		return ex;
 	}
-	memset(&mo, 0, sizeof(mo));
-	mo.rewrite_from = rewrite;
-	mo.dot_ends = !o->ignore_dots;
-	mo.extract = o->extract;
-	mo.sender = sender;
-	mo.from_addr = from_addr;
-	mo.fullname = fullname;
-	mo.hostname = host;
-	mo.domain = dom;
-	mo.qid = qid;
-	mo.uid = getuid();
-	if (msg_read(stdin, data, &mo, &mi, &e) == -1 ||
-	    (mi.has_long && fix_long_lines(sp, data, &mi, &e) == -1)) {
-		spool_abort(sp, qid, data);
-		fprintf(stderr, "posthorn: %s\n", e.msg);
-		if (!e.temp)
-			return EX_DATAERR;
-		if (e.errnum == 0 && ferror(stdin) == 0)
-			e.errnum = errno;
-		return exit_for_spool_error(&e);
-	}
-	for (i = 0; i < mi.nrcpts; i++) {
-		if ((a = strdup(mi.rcpts[i])) == NULL ||
-		    rcpt_push(&rc, &nrc, a) == -1) {
-			spool_abort(sp, qid, data);
-			fprintf(stderr, "posthorn: too many recipients\n");
-			return EX_DATAERR;
-		}
-	}
-	if (nrc == 0) {
-		spool_abort(sp, qid, data);
-		fprintf(stderr, "posthorn: no recipient addresses found in "
-		    "the message headers\n");
-		return EX_DATAERR;
-	}
-	memset(&env, 0, sizeof(env));
-	(void)strlcpy(env.qid, qid, sizeof(env.qid));
-	env.uid = getuid();
-	env.created = time(NULL);
-	env.sender = sender;
-	env.conf = conf_origin(o, c);
-	env.size = mi.size;
-	env.lines = mi.lines;
-	env.body_8bit = mi.has_8bit;
-	if (o->body != NULL && strcasecmp(o->body, "8BITMIME") == 0 &&
-	    mi.has_8bit)
-		env.body_8bit = 1;
-	env.msgid = mi.msgid;
-	env.dsn_notify = (char *)o->notify;
-	env.dsn_ret = (char *)o->ret;
-	env.dsn_envid = (char *)o->envid;
-	env.on_error = o->on_error;
-	utf8 = addr_is_utf8(sender);
-	if ((env.rcpts = calloc(nrc, sizeof(*env.rcpts))) == NULL) {
-		spool_abort(sp, qid, data);
-		fprintf(stderr, "posthorn: out of memory\n");
-		return EX_TEMPFAIL;
-	}
-	for (i = 0; i < nrc; i++) {
-		env.rcpts[i].addr = rc[i];
-		env.rcpts[i].state = RCPT_PENDING;
-		utf8 |= addr_is_utf8(rc[i]);
-	}
-	env.nrcpts = nrc;
-	env.smtputf8 = utf8;
-	if (spool_commit(sp, data, &env, &e) == -1) {
-		spool_abort(sp, qid, data);
-		fprintf(stderr, "posthorn: %s\n", e.msg);
-		return exit_for_spool_error(&e);
-	}
-	log_info("%s: uid=%lu, from=<%s>, size=%lld, nrcpt=%zu, msgid=%s",
-	    qid, (unsigned long)getuid(), sender, (long long)mi.size, nrc,
-	    mi.msgid != NULL ? mi.msgid : "");
 
 	/* Delivery, as -od says. */
 	if (o->deliver == 'q') {
 		if (o->verbose)
 			fprintf(stderr, "posthorn: %s: queued\n", qid);
 		fclose(data);
+		spool_close(sp);
 		return EX_OK;
 	}
 	if (o->deliver == 'b') {
 		fflush(NULL);
-		if ((pid = fork()) == -1) {
-			/* it is queued: the next -q delivers it */
+		if ((pid = fork()) != 0) {
+			/* the child holds the lock now; on a failed fork
+			 * the message waits for the next -q */
 			fclose(data);
-			return EX_OK;
-		}
-		if (pid > 0) {
-			fclose(data);	/* the child holds the lock now */
+			spool_close(sp);
 			return EX_OK;
 		}
 		(void)setsid();
-	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.conf = c;
-	ctx.helo = host;
-	ctx.verbose = o->verbose;
-	tls_deadline(&dl, c->submit_timeout_s * 1000);
-	ctx.deadline = &dl;
-	ctx.domain = dom;
-	report = o->deliver == 'b' || o->on_error == 'm' ? 0 :
-	    o->on_error == 'q' ? 2 : 1;
-	if (deliver_message(sp, qid, data, &ctx, report, &res, &e) == -1) {
-		/* the message is safe in the queue; only its state is not */
-		log_warnx("%s: %s", qid, e.msg);
-		if (o->verbose)
-			fprintf(stderr, "posthorn: %s\n", e.msg);
-	}
-	fclose(data);
-	if (o->deliver == 'b')
+		(void)deliver_now(o, c, &w, sp, qid, data, 0);
 		_exit(0);
-	ex = EX_OK;
-	if (o->on_error != 'm') {
-		if (res.failed > 0)
-			ex = EX_UNAVAILABLE;
-		else if (res.rejected > 0)
-			ex = EX_NOUSER;
 	}
-	if (o->verbose && res.pending > 0)
-		fprintf(stderr, "posthorn: %s: %d recipient(s) queued for a "
-		    "later attempt\n", qid, res.pending);
+	report = o->on_error == 'm' ? 0 : o->on_error == 'q' ? 2 : 1;
+	ex = deliver_now(o, c, &w, sp, qid, data, report);
+	fclose(data);
 	spool_close(sp);
 	return ex;
 }
