@@ -136,8 +136,8 @@ secret_command(const char *cmd, char *buf, size_t bufsz, struct perr *e)
 	return rc;
 }
 
-static int
-secret_get(const struct conf_relay *r, char *buf, size_t bufsz,
+int
+deliver_secret(const struct conf_relay *r, char *buf, size_t bufsz,
     struct perr *e)
 {
 	if (r->auth_password != NULL) {
@@ -161,7 +161,7 @@ preload(struct conf_relay *r, struct perr *e)
 	if (r->auth_user == NULL || r->auth_password != NULL ||
 	    (r->auth_password_file == NULL && r->auth_password_command == NULL))
 		return 0;
-	if (secret_get(r, buf, sizeof(buf), e) == -1)
+	if (deliver_secret(r, buf, sizeof(buf), e) == -1)
 		return -1;
 	r->auth_password = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
@@ -476,7 +476,7 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		goto record;
 	}
 	if (relay.auth_user != NULL) {
-		if (secret_get(&relay, secret, sizeof(secret), &ce) == -1) {
+		if (deliver_secret(&relay, secret, sizeof(secret), &ce) == -1) {
 			char	why[600];
 
 			(void)snprintf(why, sizeof(why), "%s%s", ce.msg,

@@ -49,6 +49,17 @@ int	deliver_message(struct spool *sp, const char *qid, FILE *data,
 	    const struct deliver_ctx *ctx, int report,
 	    struct deliver_result *res, struct perr *e);
 
+struct conf_relay;
+
+/*
+ * The AUTH secret of relay r (auth_password, the first line of
+ * auth_password_file, or of auth_password_command's output) into buf.
+ * -1 with e filled; e->errnum is EACCES when the file is root's alone.
+ * The caller wipes buf.
+ */
+int	deliver_secret(const struct conf_relay *r, char *buf, size_t bufsz,
+	    struct perr *e);
+
 /* QUIT and forget the cached session, if any. */
 void	deliver_cache_close(struct deliver_cache *cache);
 

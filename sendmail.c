@@ -37,6 +37,7 @@
 #include "spool.h"
 #include "tls.h"
 #include "deliver.h"
+#include "check.h"
 
 #define POSTHORN_VERSION	"0.1.0"
 #define SYSTEM_CONF		"/etc/posthorn.conf"
@@ -1415,6 +1416,15 @@ main(int argc, char **argv)
 		break;
 	case MODE_FLUSH:
 		ex = flush_queue(&o, &c);
+		break;
+	case MODE_CHECK:
+		{
+			char host[256], dom[256];
+
+			names(&c, host, sizeof(host), dom, sizeof(dom));
+			ex = check_run(&c, o.target, host, dom) == 0 ? EX_OK :
+			    EX_UNAVAILABLE;
+		}
 		break;
 	case MODE_SHOW:
 	case MODE_DELETE:

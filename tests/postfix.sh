@@ -131,6 +131,11 @@ pf_take_slot() {
 	return 1
 }
 
+# pf_as_postfix CMD...: run CMD as the postfix user
+pf_as_postfix() {
+	setpriv --reuid=postfix --regid=postfix --clear-groups "$@" 2>/dev/null
+}
+
 # pf_write_conf: main.cf and master.cf for this instance
 pf_write_conf() {
 	local uid gid bare
@@ -287,6 +292,14 @@ postfix_start() {
 	chown postfix: "$PF_DIR/data" "$PF_DIR/mail" || return 1
 	chmod 700 "$PF_DIR/data"
 	chmod 755 "$PF_DIR/mail"
+	# The postfix user must reach data/ and mail/ (mktemp -d makes 0700).
+	if ! pf_as_postfix test -w "$PF_DIR/data"; then
+		chmod o+x "$(dirname "$PF_DIR")" 2>/dev/null
+		pf_as_postfix test -w "$PF_DIR/data" || {
+			pf_say "user postfix cannot reach $PF_DIR: make its parents searchable (chmod o+x)"
+			return 1
+		}
+	fi
 	PF_PORT=$(pf_free_port) || return 1
 	pf_write_conf || return 1
 	: >"$PF_LOG"

@@ -1,0 +1,273 @@
+/*
+ * check.c - posthorn --check, the first thing to run when mail does not
+ * arrive: what configuration is in effect, and what the smarthost says
+ * to us, step by step, with the likely fix for what fails.  It sends no
+ * message.  Secrets never appear: only where they come from.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "conf.h"
+#include "tls.h"
+#include "smtp.h"
+#include "deliver.h"
+#include "check.h"
+
+static const char *
+tls_name(enum conf_tls t, int port)
+{
+	switch (t) {
+	case CONF_TLS_STARTTLS:
+		return "starttls";
+	case CONF_TLS_IMPLICIT:
+		return "implicit";
+	case CONF_TLS_NONE:
+		return "none";
+	default:
+		return port == 465 ? "implicit (default on port 465)" :
+		    "starttls (default)";
+	}
+}
+
+static void
+print_relay(const char *indent, const struct conf_relay *r)
+{
+	size_t	i;
+
+	if (r->nhosts == 0)
+		printf("%ssmarthost: none (direct delivery to MX hosts)\n",
+		    indent);
+	for (i = 0; i < r->nhosts; i++)
+		printf("%ssmarthost: %s:%d, tls %s\n", indent, r->hosts[i].name,
+		    r->hosts[i].port ? r->hosts[i].port : r->tls ==
+		    CONF_TLS_IMPLICIT ? 465 : 25, tls_name(r->tls,
+		    r->hosts[i].port));
+	if (r->tls_ca_file != NULL)
+		printf("%stls_ca_file: %s\n", indent, r->tls_ca_file);
+	if (r->has_fingerprint)
+		printf("%stls_fingerprint: set (the certificate is pinned)\n",
+		    indent);
+	if (r->tls_cert != NULL)
+		printf("%stls_cert: %s, tls_key: %s\n", indent, r->tls_cert,
+		    r->tls_key != NULL ? r->tls_key : r->tls_cert);
+	printf("%stls_min_version: TLSv1.%d\n", indent,
+	    r->tls_min_version == 13 ? 3 : 2);
+	if (r->auth_user != NULL) {
+		printf("%sauth_user: %s\n", indent, r->auth_user);
+		if (r->auth_password != NULL)
+			printf("%sauth_password: ******** (in the "
+			    "configuration file)\n", indent);
+		else if (r->auth_password_file != NULL)
+			printf("%sauth_password_file: %s\n", indent,
+			    r->auth_password_file);
+		else if (r->auth_password_command != NULL)
+			printf("%sauth_password_command: set (not shown)\n",
+			    indent);
+		if (r->auth_mechanism != NULL)
+			printf("%sauth_mechanism: %s\n", indent,
+			    r->auth_mechanism);
+		printf("%sauth_plaintext: %s\n", indent,
+		    r->auth_plaintext == 1 ? "yes" : "no");
+	}
+	if (r->from != NULL)
+		printf("%sfrom: %s%s\n", indent, r->from, r->from_rewrite == 1 ?
+		    " (from_rewrite yes)" : "");
+}
+
+/* The likely fix for a failure, from what went wrong and where. */
+static const char *
+hint(const char *msg, enum smtp_tls mode, int port)
+{
+	if (strstr(msg, "wrong version number") != NULL ||
+	    strstr(msg, "packet length too long") != NULL ||
+	    strstr(msg, "unexpected eof") != NULL)
+		return mode == SMTP_TLS_IMPLICIT ? "the server speaks "
+		    "plaintext first: use tls starttls (usually port 587)" :
+		    NULL;
+	if ((strstr(msg, "timeout") != NULL || strstr(msg, "malformed") !=
+	    NULL || strstr(msg, "closed") != NULL) && port == 465 &&
+	    mode != SMTP_TLS_IMPLICIT)
+		return "port 465 expects TLS from the first byte: set tls "
+		    "implicit";
+	if (strstr(msg, "local issuer") != NULL ||
+	    strstr(msg, "self-signed") != NULL ||
+	    strstr(msg, "self signed") != NULL)
+		return "the server's certificate authority is not trusted: "
+		    "set tls_ca_file to its CA, or pin it with tls_fingerprint";
+	if (strstr(msg, "hostname mismatch") != NULL)
+		return "the certificate is for another name: use the name it "
+		    "was issued for in smarthost";
+	if (strstr(msg, "does not offer STARTTLS") != NULL)
+		return "use tls implicit if this is port 465, or tls none "
+		    "only for a relay on loopback or a trusted network";
+	if (strstr(msg, "offers no AUTH before TLS") != NULL ||
+	    strstr(msg, "without TLS") != NULL)
+		return "AUTH is offered only after STARTTLS: set tls starttls";
+	if (strstr(msg, "Connection refused") != NULL)
+		return "nothing listens there: check the host and port";
+	if (strstr(msg, "in reply to AUTH") != NULL)
+		return "the server refused the login: check auth_user and "
+		    "the password";
+	if (strstr(msg, "Permission denied") != NULL &&
+	    strstr(msg, "auth_password_file") != NULL)
+		return "only root can read the password file: root's "
+		    "sendmail -q delivers such mail";
+	return NULL;
+}
+
+static int
+check_host(const struct conf *c, const struct conf_relay *r, size_t h,
+    const char *helo, const char *pass)
+{
+	struct smtp_params	 p;
+	struct tls_conn		*conn;
+	struct smtp		*s;
+	struct timespec		 dl;
+	struct perr		 e;
+	enum smtp_tls		 mode;
+	char			 ip[64], desc[1024];
+	const char		*why;
+	int			 port, code;
+
+	mode = r->tls == CONF_TLS_NONE ? SMTP_TLS_NONE :
+	    r->tls == CONF_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT :
+	    r->tls == CONF_TLS_STARTTLS ? SMTP_TLS_STARTTLS :
+	    r->hosts[h].port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
+	port = r->hosts[h].port != 0 ? r->hosts[h].port :
+	    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
+	printf("\n== %s:%d\n", r->hosts[h].name, port);
+	fflush(stdout);
+	tls_deadline(&dl, c->timeout_connect_s * 1000);
+	conn = tls_connect(r->hosts[h].name, port,
+	    c->inet_protocols == CONF_INET_IPV4 ? AF_INET :
+	    c->inet_protocols == CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC,
+	    c->bind_address, &dl, ip, sizeof(ip), &e);
+	if (conn == NULL)
+		goto fail;
+	printf("connected to %s[%s]:%d\n", r->hosts[h].name, ip, port);
+	memset(&p, 0, sizeof(p));
+	p.host = r->hosts[h].name;
+	p.ip = ip;
+	p.port = port;
+	p.tls_mode = mode;
+	p.tls.verify = r->has_fingerprint ? TLS_VERIFY_PIN : TLS_VERIFY_CA;
+	p.tls.servername = r->hosts[h].name;
+	p.tls.ca_file = r->tls_ca_file;
+	p.tls.pin = r->tls_fingerprint;
+	p.tls.cert = r->tls_cert;
+	p.tls.key = r->tls_key;
+	p.tls.min_version = r->tls_min_version;
+	p.helo = helo;
+	p.user = r->auth_user;
+	p.pass = pass;
+	p.auth_mech = r->auth_mechanism;
+	p.auth_plaintext = r->auth_plaintext == 1;
+	p.timeout_cmd_ms = (c->timeout_command_s > 0 ? c->timeout_command_s :
+	    30) * 1000;
+	p.verbose = 1;		/* the dialogue, AUTH hidden, on stderr */
+	fflush(stdout);
+	if ((s = smtp_open(conn, &p, &code, &e)) == NULL)
+		goto fail;
+	printf("EHLO extensions:");
+	{
+		const char	*k = smtp_ehlo_text(s);
+
+		for (; *k != '\0'; k++)
+			putchar(*k == '\n' ? ' ' : *k);
+		putchar('\n');
+	}
+	if (smtp_tls_version(s) != NULL) {
+		tls_describe(smtp_conn(s), desc, sizeof(desc));
+		printf("TLS: %s, %s\ncertificate: %s\n", smtp_tls_version(s),
+		    tls_cipher(smtp_conn(s)), desc);
+		if (r->has_fingerprint)
+			printf("certificate pinned by tls_fingerprint: "
+			    "matches\n");
+	} else
+		printf("TLS: none (plaintext)\n");
+	if (r->auth_user != NULL)
+		printf("AUTH: accepted for %s\n", r->auth_user);
+	smtp_close(s);
+	printf("result: ok\n");
+	return 0;
+fail:
+	printf("result: FAILED: %s\n", e.msg);
+	if ((why = hint(e.msg, mode, port)) != NULL)
+		printf("hint: %s\n", why);
+	return -1;
+}
+
+int
+check_run(const struct conf *c, const char *domain, const char *helo,
+    const char *maildomain)
+{
+	struct conf_relay	 r;
+	struct perr		 e;
+	char			 secret[1024];
+	const char		*pass = NULL;
+	size_t			 i;
+	int			 bad = 0;
+
+	printf("configuration files read:");
+	for (i = 0; i < c->nfiles; i++)
+		printf(" %s", c->files[i]);
+	printf("%s\n", c->nfiles == 0 ? " none (built-in defaults)" : "");
+	printf("hostname: %s\ndomain: %s\n", helo, maildomain);
+	printf("spool_dir: %s\nlog_file: %s\n", c->spool_dir,
+	    c->log_file != NULL ? c->log_file : "(syslog)");
+	printf("submit_timeout: %lds, timeout_connect: %lds, "
+	    "timeout_command: %s\n", c->submit_timeout_s,
+	    c->timeout_connect_s, c->timeout_command_s > 0 ? "set" :
+	    "RFC 5321 defaults");
+	printf("retry: %lds doubling to %lds, queue_lifetime: %lds\n",
+	    c->retry_min_s, c->retry_max_s, c->queue_lifetime_s);
+	print_relay("", &c->relay);
+	for (i = 0; i < c->nroutes; i++) {
+		printf("route %s:\n", c->routes[i].pattern);
+		print_relay("    ", &c->routes[i].relay);
+	}
+	for (i = 0; i < c->ndkim; i++)
+		printf("dkim_sign: %s selector %s key %s\n", c->dkim[i].domain,
+		    c->dkim[i].selector, c->dkim[i].keyfile);
+	if (c->admin_address == NULL)
+		printf("warning: admin_address is not set: mail to local "
+		    "names such as root (cron's) goes to root@%s unless "
+		    "%s aliases it\n", maildomain, c->aliases);
+	else
+		printf("admin_address: %s\n", c->admin_address);
+
+	if (domain != NULL) {
+		printf("\n== %s: direct delivery to MX hosts is not available "
+		    "in this version\n", domain);
+		return -1;
+	}
+	r = c->relay;
+	if (r.nhosts == 0) {
+		printf("\nno smarthost is set: mail waits in the queue (direct "
+		    "delivery is not available in this version)\n");
+		return -1;
+	}
+	if (r.auth_user != NULL) {
+		if (deliver_secret(&r, secret, sizeof(secret), &e) == -1) {
+			printf("\nAUTH secret: FAILED: %s\n", e.msg);
+			if (e.errnum == EACCES)
+				printf("hint: only root can read it; run "
+				    "--check as root, or let root's sendmail -q "
+				    "deliver\n");
+			return -1;
+		}
+		pass = secret;
+	}
+	for (i = 0; i < r.nhosts; i++)
+		if (check_host(c, &r, i, helo, pass) == -1)
+			bad = 1;
+	explicit_bzero(secret, sizeof(secret));
+	return bad ? -1 : 0;
+}
