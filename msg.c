@@ -267,14 +267,18 @@ static int
 rcpt_add(struct msg_info *mi, const char *addr, const char *domain,
     struct perr *e)
 {
-	char	**nv, *a;
+	char	**nv, *a, *env;
 	size_t	  i;
 	int	  r;
 
-	if (strchr(addr, '@') == NULL)
-		r = asprintf(&a, "%s@%s", addr, domain);
+	/* what goes into RCPT TO follows RFC 5321, not just RFC 5322 */
+	if ((env = addr_envelope(addr, 0, e)) == NULL)
+		return -1;
+	if (addr_domain(env) == NULL)
+		r = asprintf(&a, "%s@%s", env, domain);
 	else
-		r = ((a = strdup(addr)) == NULL) ? -1 : 0;
+		r = ((a = strdup(env)) == NULL) ? -1 : 0;
+	free(env);
 	if (r == -1)
 		return perr_set(e, 1, "out of memory");
 	for (i = 0; i < mi->nrcpts; i++)
@@ -425,7 +429,11 @@ hdrs_fix(struct hdr *h, size_t nh, const struct msg_opts *o,
 				if (rcpt_add(mi, l.v[j].spec, o->domain, e) ==
 				    -1) {
 					addr_list_free(&l);
-					return -1;
+					if (e->temp)
+						return -1;
+					return perr_set(e, 0, "header %.*s: %s",
+					    (int)h[i].namelen, h[i].text,
+					    e->msg);
 				}
 			addr_list_free(&l);
 		}

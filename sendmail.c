@@ -499,7 +499,7 @@ qualify(const char *a, const char *domain)
 {
 	char	*q;
 
-	if (a[0] == '\0' || strchr(a, '@') != NULL)
+	if (a[0] == '\0' || addr_domain(a) != NULL)
 		return strdup(a);
 	if (asprintf(&q, "%s@%s", a, domain) == -1)
 		return NULL;
