@@ -444,9 +444,12 @@ hdrs_fix(struct hdr *h, size_t nh, const struct msg_opts *o,
 		if (hdr_is(&h[i], "Date"))
 			*has_date = 1;
 		if (hdr_is(&h[i], "Message-ID")) {
+			const char *v = value + strspn(value, " \t\n");
+
 			*has_msgid = 1;
 			free(mi->msgid);
-			mi->msgid = strdup(value);
+			if ((mi->msgid = strdup(v)) != NULL)
+				mi->msgid[strcspn(mi->msgid, " \t\n")] = '\0';
 		}
 		for (k = 0; qualify[k] != NULL; k++)
 			if (hdr_is(&h[i], qualify[k]))

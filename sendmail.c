@@ -38,6 +38,7 @@
 #include "tls.h"
 #include "deliver.h"
 #include "check.h"
+#include "server.h"
 
 #define POSTHORN_VERSION	"0.1.0"
 #define SYSTEM_CONF		"/etc/posthorn.conf"
@@ -988,6 +989,142 @@ submit(struct opts *o, struct conf *c)
 	return ex;
 }
 
+/* -bs: the state the SMTP dialogue's callbacks share. */
+struct bs {
+	const struct opts	*o;
+	const struct conf	*c;
+	const struct who	*w;
+	struct spool		*sp;
+	char			(*qids)[SPOOL_QID_LEN + 1];
+	size_t			 nqids;
+};
+
+static int
+bs_check(void *arg, const char *addr, int is_sender, char *out,
+    size_t outsz, char *reply, size_t replysz)
+{
+	struct perr	 e;
+	char		*a;
+
+	(void)arg;
+	if ((a = addr_envelope(addr, is_sender, &e)) == NULL) {
+		(void)snprintf(reply, replysz, "553 5.1.3 %s", e.msg);
+		return -1;
+	}
+	if (strlcpy(out, a, outsz) >= outsz) {
+		free(a);
+		(void)snprintf(reply, replysz, "553 5.1.3 address too long");
+		return -1;
+	}
+	free(a);
+	return 0;
+}
+
+/* One message from the dialogue into the queue, fsynced before the 250. */
+static int
+bs_submit(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
+    FILE *msg, char *reply, size_t replysz)
+{
+	struct bs	*b = arg;
+	struct perr	 e;
+	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr;
+	char		**rc = NULL, (*nq)[SPOOL_QID_LEN + 1];
+	size_t		 nrc = 0, i;
+	FILE		*data;
+	int		 rewrite, ex;
+
+	if ((sender = make_sender(b->c, b->w, from, &from_addr, &rewrite)) ==
+	    NULL) {
+		(void)snprintf(reply, replysz, "451 4.3.0 out of memory");
+		return -1;
+	}
+	for (i = 0; i < nrcpts; i++)
+		if (add_rcpt_arg(&rc, &nrc, rcpts[i], b->w->dom, &e) == -1) {
+			(void)snprintf(reply, replysz, "554 5.1.3 %s", e.msg);
+			goto fail;
+		}
+	if ((nq = reallocarray(b->qids, b->nqids + 1, sizeof(*nq))) == NULL) {
+		(void)snprintf(reply, replysz, "451 4.3.0 out of memory");
+		goto fail;
+	}
+	b->qids = nq;
+	ex = queue_message(b->o, b->c, b->w, b->sp, msg, sender, from_addr,
+	    rewrite, rc, nrc, 0, 0, qid, &data, &e);
+	rc = NULL;
+	nrc = 0;
+	free(sender);
+	free(from_addr);
+	if (ex != EX_OK) {
+		(void)snprintf(reply, replysz, "%s %s", ex == EX_DATAERR ?
+		    "554 5.6.0" : "451 4.3.0", e.msg);
+		return -1;
+	}
+	fclose(data);
+	(void)strlcpy(b->qids[b->nqids++], qid, sizeof(b->qids[0]));
+	(void)snprintf(reply, replysz, "250 2.0.0 Ok: queued as %s", qid);
+	return 0;
+fail:
+	for (i = 0; i < nrc; i++)
+		free(rc[i]);
+	free(rc);
+	free(sender);
+	free(from_addr);
+	return -1;
+}
+
+/*
+ * -bs: SMTP on stdin/stdout.  Each message is in the queue before its
+ * 250; after QUIT the messages are delivered as -od says.  A permanent
+ * failure then can only bounce: the client has gone.
+ */
+static int
+smtp_mode(const struct opts *o, const struct conf *c)
+{
+	struct server_ops	 ops;
+	struct bs		 b;
+	struct who		 w;
+	struct perr		 e;
+	size_t			 i;
+	FILE			*data;
+	pid_t			 pid;
+	int			 n;
+
+	who_init(&w, o, c);
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.c = c;
+	b.w = &w;
+	if ((b.sp = open_queue(c)) == NULL) {
+		printf("421 4.3.0 %s queue unavailable\r\n", w.host);
+		return EX_CANTCREAT;
+	}
+	memset(&ops, 0, sizeof(ops));
+	ops.submit = bs_submit;
+	ops.check_addr = bs_check;
+	ops.arg = &b;
+	ops.hostname = w.host;
+	n = server_run(stdin, stdout, &ops, &e);
+	fflush(stdout);
+	if (n == -1)
+		log_warnx("-bs session: %s", e.msg);
+	if (b.nqids > 0 && o->deliver != 'q') {
+		if (o->deliver == 'b' && (pid = fork()) != 0)
+			goto done;	/* queued; a failed fork leaves it to -q */
+		for (i = 0; i < b.nqids; i++)
+			if ((data = spool_lock(b.sp, b.qids[i], &e)) != NULL) {
+				(void)deliver_now(o, c, &w, b.sp, b.qids[i],
+				    data, 0);
+				fclose(data);
+			}
+		if (o->deliver == 'b')
+			_exit(0);
+	}
+done:
+	free(b.qids);
+	spool_close(b.sp);
+	return n == -1 ? EX_IOERR : EX_OK;
+}
+
 /* One message in Postfix's mailq layout, or as a postqueue -j object. */
 static void
 list_entry(const struct opts *o, const struct envelope *env, int failed)
@@ -1416,6 +1553,9 @@ main(int argc, char **argv)
 		break;
 	case MODE_FLUSH:
 		ex = flush_queue(&o, &c);
+		break;
+	case MODE_SMTP:
+		ex = smtp_mode(&o, &c);
 		break;
 	case MODE_CHECK:
 		{
