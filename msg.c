@@ -673,8 +673,11 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 				ended = 1;
 				break;
 			}
-			if (linelen == 0 && eol && n == 1 && p[0] == '.' &&
-			    o->dot_ends) {
+			/* "." alone ends the message, also unterminated at
+			 * the end of input (as Postfix's sendmail) */
+			if (linelen == 0 && n == 1 && p[0] == '.' &&
+			    o->dot_ends && (eol || (r->eof &&
+			    r->pos >= r->len))) {
 				ended = 1;
 				break;
 			}

@@ -98,12 +98,13 @@ _lib_tail() {	# title file lines
 
 fail() {
 	{
-		_lib_tail "posthorn stderr" "$ERR" 10
-		_lib_tail "maillog" "$MAILLOG" 8
+		# run.sh shows the last 40 lines: keep this under that.
+		_lib_tail "posthorn stderr" "$ERR" 8
+		_lib_tail "maillog" "$MAILLOG" 6
 		[ -n "$PEERDIR" ] &&
-		    _lib_tail "peer session.log" "$PEERDIR/session.log" 14
+		    _lib_tail "peer session.log" "$PEERDIR/session.log" 12
 		[ -n "$PEERDIR" ] &&
-		    _lib_tail "peer server.err" "$PEERDIR/server.err" 5
+		    _lib_tail "peer server.err" "$PEERDIR/server.err" 3
 		printf 'FAIL: %s\n' "$*"
 	} >&2
 	exit 1
@@ -307,13 +308,13 @@ check_peer_count() {	# N [peerdir]
 }
 
 _lib_grep() {	# must(1|0) what file regex
-	local found=0
+	local found=0 shown=${4//$'\r'/\\r}
 	[ -f "$3" ] && grep -Eq -- "$4" "$3" && found=1
 	if [ "$1" = 1 ] && [ $found = 0 ]; then
-		fail "$2: expected a line matching /$4/, found none"
+		fail "$2: expected a line matching /$shown/, found none"
 	elif [ "$1" = 0 ] && [ $found = 1 ]; then
-		fail "$2: expected no line matching /$4/, found:" \
-		    "$(grep -E -m1 -- "$4" "$3" | cut -c1-200)"
+		fail "$2: expected no line matching /$shown/, found:" \
+		    "$(grep -E -m1 -- "$4" "$3" | cut -c1-200 | tr -d '\r')"
 	fi
 	return 0
 }

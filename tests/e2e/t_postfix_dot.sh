@@ -4,6 +4,7 @@
 # CRLF input), the rest of the input is ignored, and posthorn exits 0; with
 # -i / -oi the dot line is content and arrives intact (dot-stuffed on the
 # wire); lines that merely start with dots are never a terminator.
+# Afterwards Postfix's log shows no warning, rejection or broken session.
 set -u
 . "$SRCDIR/tests/postfix.sh"
 
@@ -38,4 +39,6 @@ check "dot lines, no -i: none ends the message" "$C/dots.eml" "${S[@]}" --dot-en
 check "dot as the last line, no -i" end-dot.eml "${S[@]}" --dot-end -- "${P[@]}"
 check "dot as the last line, -i: kept" end-dot.eml "${S[@]}" -- -i "${P[@]}"
 check "dot as the last line without newline, no -i" end-dot-nonl.eml "${S[@]}" --dot-end -- "${P[@]}"
+postfix_stop
+postfix_log_clean || fail=1
 [ $fail -eq 0 ]

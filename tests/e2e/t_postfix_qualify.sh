@@ -5,7 +5,10 @@
 # (no alias) as carol@example.org, and From/To/Cc/Reply-To keep their
 # display names and comments while the bare addresses get @example.org
 # ("From: root (Cron Daemon)" leaves as "From: root@example.org (Cron
-# Daemon)").  Postfix is set not to rewrite headers itself.
+# Daemon)").  Postfix is set not to rewrite headers itself.  And the
+# plainest call, "echo hi | sendmail bob": sender login@example.org,
+# recipient bob@example.org, body "hi" after an added blank line.
+# Afterwards Postfix's log shows no warning, rejection or broken session.
 set -u
 . "$SRCDIR/tests/postfix.sh"
 
@@ -44,3 +47,19 @@ else
 	exit 1
 fi
 postfix_queue_empty || exit 1
+
+# echo hi | sendmail bob: no flags at all; the sender is login@domain
+me=$(id -un)
+echo hi >hi.eml
+postfix_submit hi.eml bob || exit 1
+f=$(postfix_take_one) || exit 1
+if out=$(postfix_compare hi.eml "$f" --sender "$me@example.org" --rcpt bob@example.org); then
+	echo "ok   echo hi | posthorn bob: from $me@example.org to bob@example.org"
+else
+	echo "FAIL echo hi | posthorn bob (expected sender $me@example.org, recipient bob@example.org):"
+	printf '%s\n' "$out"
+	exit 1
+fi
+postfix_queue_empty || exit 1
+postfix_stop
+postfix_log_clean

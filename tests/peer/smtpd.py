@@ -21,17 +21,17 @@
 #                 "PIPELINED VERB" (that command arrived before the reply to
 #                 the previous one was sent), "TLS version cipher",
 #                 "TLS-FAILED reason", "STALL step", "DROP step",
-#                 "RAW step", "AUTH-OK MECH user", "AUTH-FAILED MECH user",
+#                 "RAW step", "DELAY step N", "AUTH-OK MECH user", "AUTH-FAILED MECH user",
 #                 "SAVED msg-N", "INJECTED bytes", "PROTOCOL-ERROR what"
 #                 (bare CR/LF, 8-bit data without BODY=8BITMIME, a line
 #                 over 1000 octets, data before 354, UTF-8 without
 #                 SMTPUTF8), "DISCONNECT n"
 #   server.err    the peer's own warnings and errors
 #
-# Steps for --reply/--raw-reply/--stall/--drop: greeting, ehlo, helo, mail,
-# rcpt, rcpt:ADDRESS (that recipient only), data (the DATA command), middata
-# (--stall/--drop only: after the first body line), eod (after the final
-# dot), rset, noop, quit, starttls, auth.
+# Steps for --reply/--raw-reply/--stall/--drop/--delay: greeting, ehlo,
+# helo, mail, rcpt, rcpt:ADDRESS (that recipient only), data (the DATA
+# command), middata (--stall/--drop only: after the first body line), eod
+# (after the final dot), rset, noop, quit, starttls, auth.
 #
 # --starttls-inject BYTES sends BYTES in clear with the 220 to STARTTLS (a
 # STARTTLS command-injection server).
@@ -41,7 +41,8 @@
 # 2xx/3xx reply lets the action happen and replaces its reply text (for eod:
 # the message is saved).  --raw-reply STEP=BYTES sends BYTES ("\r", "\n",
 # "\\" and "\xHH" decoded) instead of any reply, and the command has no
-# effect.  --faulty-connections N applies the faults to the first N
+# effect; --delay STEP=SECONDS answers that step late; --raw-reply-file STEP=FILE sends the bytes of FILE (for replies
+# too big for a command line).  --faulty-connections N applies the faults to the first N
 # connections only (0, the default: all).
 #
 # Binds to loopback only.  SIGTERM or SIGINT stops it.
@@ -221,6 +222,17 @@ class Peer:
         for spec in opt.raw_reply:
             step, value = split_step(spec, "--raw-reply")
             self.raw[step] = unescape(value)
+        for spec in opt.raw_reply_file:
+            step, value = split_step(spec, "--raw-reply-file")
+            with open(value, "rb") as f:
+                self.raw[step] = f.read()
+        self.delay = {}
+        for spec in opt.delay:
+            step, value = split_step(spec, "--delay")
+            try:
+                self.delay[step] = float(value)
+            except ValueError:
+                die("--delay %r: expected STEP=SECONDS" % spec)
         self.stall = {split_step(s + "=", "--stall")[0] for s in opt.stall}
         self.drop = {split_step(s + "=", "--drop")[0] for s in opt.drop}
         self.logf = open(os.path.join(self.dir, "session.log"), "a",
@@ -323,7 +335,8 @@ class PeerSMTP(SMTP):
     def fault(self, kind, step):
         if not self.peer.faulty(self.conn):
             return None
-        table = {"reply": self.peer.replies, "raw": self.peer.raw}
+        table = {"reply": self.peer.replies, "raw": self.peer.raw,
+                 "delay": self.peer.delay}
         if kind in table:
             return table[kind].get(step)
         s = self.peer.stall if kind == "stall" else self.peer.drop
@@ -331,6 +344,12 @@ class PeerSMTP(SMTP):
 
     async def forever(self):
         await asyncio.Event().wait()
+
+    async def do_delay(self, step):
+        d = self.fault("delay", step)
+        if d:
+            self.slog("DELAY %s %gs" % (step, d))
+            await asyncio.sleep(d)
 
     async def do_stall(self, step):
         self.slog("STALL %s" % step)
@@ -343,9 +362,13 @@ class PeerSMTP(SMTP):
         await self.forever()
 
     async def send_raw(self, step, data):
-        for line in data.split(b"\n"):
-            if line:
-                self.slog("S: %s" % safe_str(line.rstrip(b"\r")))
+        lines = [x for x in data.split(b"\n") if x]
+        for i, line in enumerate(lines):
+            if i == 20 and len(lines) > 40:
+                self.slog("S: ... (%d more lines)" % (len(lines) - 40))
+            if 20 <= i < len(lines) - 20 and len(lines) > 40:
+                continue
+            self.slog("S: %s" % safe_str(line.rstrip(b"\r")[:300]))
         self.slog("RAW %s" % step)
         self._writer.write(data)
         await self._writer.drain()
@@ -421,6 +444,7 @@ class PeerSMTP(SMTP):
             status = status.decode("utf-8", "replace")
         if not self.greeted:
             self.greeted = True
+            await self.do_delay("greeting")
             if self.fault("stall", "greeting"):
                 await self.do_stall("greeting")
             if self.fault("drop", "greeting"):
@@ -502,8 +526,9 @@ class PeerSMTP(SMTP):
             if a is not None:
                 s = "rcpt:" + a[0].lower()
                 if any(self.fault(k, s) is not None
-                       for k in ("reply", "raw", "stall", "drop")):
+                       for k in ("reply", "raw", "stall", "drop", "delay")):
                     step = s
+        await self.do_delay(step)
         if self.fault("stall", step):
             await self.do_stall(step)
         if self.fault("drop", step):
@@ -756,6 +781,7 @@ class PeerSMTP(SMTP):
             self.slog("PROTOCOL-ERROR bare CR in DATA")
         if too_long:
             self.slog("PROTOCOL-ERROR line over 1000 octets in DATA")
+        await self.do_delay("eod")
         if self.fault("stall", "eod"):
             await self.do_stall("eod")
         if self.fault("drop", "eod"):
@@ -850,6 +876,10 @@ def main():
                     metavar="STEP=CODE TEXT")
     ap.add_argument("--raw-reply", action="append", default=[],
                     metavar="STEP=BYTES")
+    ap.add_argument("--raw-reply-file", action="append", default=[],
+                    metavar="STEP=FILE")
+    ap.add_argument("--delay", action="append", default=[],
+                    metavar="STEP=SECONDS")
     ap.add_argument("--stall", action="append", default=[], metavar="STEP")
     ap.add_argument("--drop", action="append", default=[], metavar="STEP")
     ap.add_argument("--faulty-connections", type=int, default=0)
