@@ -183,18 +183,38 @@ deliver_preload_secrets(struct conf *c, struct perr *e)
 	return 0;
 }
 
+/* Seconds since submission, as Postfix prints them: 0.12, 1.2, 30. */
+static void
+delay_str(const struct envelope *env, char *buf, size_t bufsz)
+{
+	struct timespec	ts;
+	double		d;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	d = (double)(ts.tv_sec - env->created) +
+	    (ts.tv_nsec / 1000 - env->created_us) / 1e6;
+	if (d < 0)
+		d = 0;
+	if (d < 10)
+		(void)snprintf(buf, bufsz, "%.2g", d);
+	else
+		(void)snprintf(buf, bufsz, "%.0f", d);
+}
+
 static void
 log_outcome(const struct envelope *env, const struct outcome *o, time_t now)
 {
 	const char	*status;
-	char		 text[600];
+	char		 text[600], delay[32];
 
 	status = o->r.status == SMTP_OK ? "sent" :
 	    o->r.status == SMTP_PERM ? "bounced" : "deferred";
 	log_sanitize(text, sizeof(text), o->r.text);
-	log_info("%s: to=<%s>, relay=%s, delay=%lld, tls=%s, dsn=%s, "
+	(void)now;
+	delay_str(env, delay, sizeof(delay));
+	log_info("%s: to=<%s>, relay=%s, delay=%s, tls=%s, dsn=%s, "
 	    "status=%s (%s)", env->qid, o->r.addr, o->relay[0] ? o->relay :
-	    "none", (long long)(now - env->created), o->tls[0] ? o->tls :
+	    "none", delay, o->tls[0] ? o->tls :
 	    "none", o->r.dsn, status, text);
 }
 

@@ -828,7 +828,13 @@ queue_message(const struct opts *o, const struct conf *c,
 	}
 	(void)strlcpy(env.qid, qid, sizeof(env.qid));
 	env.uid = getuid();
-	env.created = time(NULL);
+	{
+		struct timespec	ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		env.created = ts.tv_sec;
+		env.created_us = ts.tv_nsec / 1000;
+	}
 	env.sender = (char *)sender;
 	env.conf = conf_origin(o, c);
 	env.size = mi.size;

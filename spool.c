@@ -351,8 +351,9 @@ env_write_tmp(struct spool *sp, const struct envelope *env, struct perr *e)
 		close(fd);
 		return perr_sys(e, 1, "fdopen");
 	}
-	fprintf(fp, "version 1\nid %s\nuid %lu\ncreated %lld\n", env->qid,
-	    (unsigned long)env->uid, (long long)env->created);
+	fprintf(fp, "version 1\nid %s\nuid %lu\ncreated %lld\ncreated_us "
+	    "%ld\n", env->qid, (unsigned long)env->uid,
+	    (long long)env->created, env->created_us);
 	put_kv(fp, "sender", env->sender);
 	if (env->conf != NULL)
 		put_kv(fp, "conf", env->conf);
@@ -536,6 +537,10 @@ env_parse_line(struct envelope *env, char *key, char *val)
 		if (num(val, 0, LLONG_MAX, &n) == -1)
 			return -1;
 		*(key[0] == 's' ? &env->size : &env->lines) = (off_t)n;
+	} else if (strcmp(key, "created_us") == 0) {
+		if (num(val, 0, 999999, &n) == -1)
+			return -1;
+		env->created_us = (long)n;
 	} else if (strcmp(key, "attempts") == 0) {
 		if (num(val, 0, INT_MAX, &n) == -1)
 			return -1;

@@ -33,6 +33,7 @@ struct envelope {
 	char		 qid[SPOOL_QID_LEN + 1];
 	uid_t		 uid;
 	time_t		 created;
+	long		 created_us;	/* microseconds, for delay= in logs */
 	char		*sender;	/* "" for the null sender */
 	char		*conf;		/* which configuration routed it */
 	off_t		 size;		/* spool form */
