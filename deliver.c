@@ -644,6 +644,17 @@ finish:
 			/* neither delivered nor bounced: kept, never lost */
 			log_warnx("%s: kept in failed/: %zu recipient(s) "
 			    "failed and no bounce could be sent", qid, n);
+			for (i = 0; i < env.nrcpts; i++)
+				if (env.rcpts[i].state == RCPT_FAILED &&
+				    env.rcpts[i].reply != NULL) {
+					free(env.last_error);
+					env.last_error = strdup(
+					    env.rcpts[i].reply);
+					break;
+				}
+			/* the state goes with it: what was sent stays sent */
+			if (spool_env_write(sp, &env, e) == -1)
+				goto out;
 			ret = spool_fail(sp, qid, e);
 			goto out;
 		}

@@ -43,6 +43,7 @@
 #define POSTHORN_VERSION	"0.1.0"
 #define SYSTEM_CONF		"/etc/posthorn.conf"
 #define MAX_RCPTS		10000
+#define FLUSH_USER_MAX_S	3600	/* root's flush, per user queue */
 
 enum mode {
 	MODE_SUBMIT = 0,
@@ -518,6 +519,8 @@ conf_origin(const struct opts *o, const struct conf *c)
 	static char	buf[PATH_MAX * 2];
 	size_t		i;
 
+	char		real[PATH_MAX];
+
 	if (o->conf_file == NULL && (c->nfiles == 0 || (c->nfiles == 1 &&
 	    strcmp(c->files[0], SYSTEM_CONF) == 0)))
 		return (char *)"system";
@@ -525,7 +528,9 @@ conf_origin(const struct opts *o, const struct conf *c)
 	for (i = 0; i < c->nfiles; i++) {
 		if (i > 0)
 			(void)strlcat(buf, ",", sizeof(buf));
-		(void)strlcat(buf, c->files[i], sizeof(buf));
+		/* absolute, so root's flush from anywhere can match it */
+		(void)strlcat(buf, realpath(c->files[i], real) != NULL ? real :
+		    c->files[i], sizeof(buf));
 	}
 	return buf;
 }
@@ -1359,11 +1364,12 @@ admin(const struct opts *o, const struct conf *c)
 
 /*
  * -q over one user's queue (the caller's): messages due, or those -qI,
- * -qR, -qS select.  system_only: skip messages that a user's own
- * configuration routed (root's flush of another user's queue).
+ * -qR, -qS select.  only: deliver only messages that this configuration
+ * routed ("system", or a -C file's path); NULL: all.  Root's flush of
+ * another user's queue never uses a configuration the user did not.
  */
 static void
-flush_one(const struct opts *o, const struct conf *c, int system_only)
+flush_one(const struct opts *o, const struct conf *c, const char *only)
 {
 	struct spool		*sp;
 	struct envelope		 env;
@@ -1409,8 +1415,8 @@ flush_one(const struct opts *o, const struct conf *c, int system_only)
 			for (sel = 0, j = 0; j < env.nrcpts; j++)
 				if (strstr(env.rcpts[j].addr, o->qselect))
 					sel = 1;
-		if (sel && system_only && (env.conf == NULL ||
-		    strcmp(env.conf, "system") != 0)) {
+		if (sel && only != NULL && (env.conf == NULL ||
+		    strcmp(env.conf, only) != 0)) {
 			/* its own configuration routed it: its owner's -q */
 			sel = 0;
 		}
@@ -1467,10 +1473,21 @@ flush_all(const struct opts *o, const struct conf *own)
 	uid_t		 seen[1024];
 	size_t		 nseen = 0, k;
 	int		 status, dfd;
+	char		 only[PATH_MAX];
 
-	flush_one(o, own, 0);		/* root's own queue */
+	flush_one(o, own, NULL);		/* root's own queue */
+	/*
+	 * Other users' queues with the system configuration, or with the -C
+	 * file alone (its spool_dir; only the messages it routed).
+	 */
 	conf_init(&sys);
-	if (conf_load(&sys, SYSTEM_CONF, 1, &e) == -1) {
+	if (o->conf_file != NULL) {
+		if (realpath(o->conf_file, only) == NULL)
+			(void)strlcpy(only, o->conf_file, sizeof(only));
+	} else
+		(void)strlcpy(only, "system", sizeof(only));
+	if (conf_load(&sys, o->conf_file != NULL ? o->conf_file : SYSTEM_CONF,
+	    o->conf_file == NULL, &e) == -1) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
 		return EX_CONFIG;
 	}
@@ -1501,12 +1518,15 @@ flush_all(const struct opts *o, const struct conf *own)
 		}
 		if (pid == 0) {
 			closedir(d);
+			/* one user's queue cannot hold up everyone's for
+			 * long: every step has its timeout, this bounds all */
+			alarm(FLUSH_USER_MAX_S);
 			if (drop_to(st.st_uid, st.st_gid) == -1) {
 				log_warn("cannot become uid %lu",
 				    (unsigned long)st.st_uid);
 				_exit(1);
 			}
-			flush_one(o, &sys, 1);
+			flush_one(o, &sys, only);
 			conf_free(&sys);
 			_exit(0);
 		}
@@ -1523,7 +1543,7 @@ flush_queue(const struct opts *o, const struct conf *c)
 {
 	if (getuid() == 0)
 		return flush_all(o, c);
-	flush_one(o, c, 0);
+	flush_one(o, c, NULL);
 	return EX_OK;
 }
 

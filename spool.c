@@ -42,6 +42,31 @@ struct spool {
 	int	 tmpfd, newfd, failfd;
 };
 
+/*
+ * Open a queue file for reading: never through a symlink, never blocking
+ * on a FIFO a user planted, and only a regular file of ours.
+ */
+static int
+open_reg(int dfd, const char *name)
+{
+	struct stat	st;
+	int		fd, fl;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != getuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 const char *
 spool_path(const struct spool *sp)
 {
@@ -443,7 +468,7 @@ spool_lock(struct spool *sp, const char *qid, struct perr *e)
 	int	 fd;
 
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
-	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_reg(sp->newfd, name);
 	if (fd == -1) {
 		perr_sys(e, 1, "open %s/new/%s", sp->path, name);
 		return NULL;
@@ -626,7 +651,7 @@ env_read_at(struct spool *sp, int dfd, const char *dname, const char *qid,
 	if (!qid_valid(qid, strlen(qid)))
 		return perr_set(e, 0, "not a queue id: %s", qid);
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_reg(dfd, name);
 	if (fd == -1)
 		return perr_sys(e, 1, "open %s/%s/%s", sp->path, dname, name);
 	if ((fp = fdopen(fd, "r")) == NULL) {
@@ -697,11 +722,10 @@ spool_data(struct spool *sp, const char *qid, int *failed, struct perr *e)
 	}
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
 	*failed = 0;
-	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_reg(sp->newfd, name);
 	if (fd == -1 && errno == ENOENT) {
 		*failed = 1;
-		fd = openat(sp->failfd, name, O_RDONLY | O_NOFOLLOW |
-		    O_CLOEXEC);
+		fd = open_reg(sp->failfd, name);
 	}
 	if (fd == -1) {
 		if (errno == ENOENT)
@@ -729,7 +753,7 @@ spool_delete(struct spool *sp, const char *qid, struct perr *e)
 	for (i = 0; i < 2; i++) {
 		dfd = i == 0 ? sp->newfd : sp->failfd;
 		(void)snprintf(name, sizeof(name), "%s.msg", qid);
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = open_reg(dfd, name);
 		if (fd == -1)
 			continue;
 		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
