@@ -13,8 +13,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +34,8 @@
 #include "bounce.h"
 #include "tls.h"
 #include "smtp.h"
+#include "addr.h"
+#include "resolve.h"
 #include "deliver.h"
 
 #define SECRET_MAX		1024
@@ -447,6 +454,223 @@ fail:
 	log_warnx("%s: cannot queue a bounce: %s", env->qid, e.msg);
 }
 
+/*
+ * Direct delivery (RFC 5321 5.1): the recipients of each domain go to
+ * that domain's MX hosts, by preference, each host's addresses in turn
+ * (IPv6 first), until a server gives every one of them an answer that is
+ * final.  Opportunistic STARTTLS, as Postfix's "may" level: used when
+ * offered, any certificate, TLS 1.0 or later; a failed handshake tries
+ * that address again in plaintext.  An MX host whose name is ours is a
+ * loop and skipped; posthorn listens on no port, so no address of this
+ * machine can loop back to it.
+ */
+static int
+direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen, const char *host, const struct envelope *env,
+    FILE *data, struct outcome *o, size_t n, char *last, size_t lastsz)
+{
+	struct smtp_params	 p;
+	struct tls_conn		*c;
+	struct smtp		*s;
+	struct timespec		 dl;
+	struct perr		 ce;
+	char			 ip[64], relay[300];
+	int			 code, plain, port;
+	size_t			 i;
+
+	if (getnameinfo(sa, salen, ip, sizeof(ip), NULL, 0, NI_NUMERICHOST) !=
+	    0)
+		(void)strlcpy(ip, "?", sizeof(ip));
+	port = sa->sa_family == AF_INET6 ?
+	    ntohs(((const struct sockaddr_in6 *)sa)->sin6_port) :
+	    ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	(void)snprintf(relay, sizeof(relay), "%s[%s]:%d", host, ip, port);
+	for (plain = 0; plain < 2; plain++) {
+		if (ctx->deadline != NULL && tls_ms_until(ctx->deadline) <= 0)
+			return -1;
+		tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
+		tls_deadline_min(&dl, ctx->deadline);
+		if ((c = tls_connect_addr(sa, salen, ctx->conf->bind_address,
+		    &dl, &ce)) == NULL) {
+			str_fmt(last, lastsz, "connect to %s: %s", relay,
+			    ce.msg);
+			outcome_all(o, n, relay, 1, "4.4.1", last);
+			return -1;
+		}
+		memset(&p, 0, sizeof(p));
+		p.host = host;
+		p.ip = ip;
+		p.port = port;
+		p.tls_mode = plain ? SMTP_TLS_NONE : SMTP_TLS_MAY;
+		p.tls.verify = TLS_VERIFY_NONE;
+		p.tls.servername = host;
+		p.tls.min_version = 10;
+		p.helo = ctx->helo;
+		p.timeout_cmd_ms = ctx->conf->timeout_command_s * 1000;
+		p.deadline = ctx->deadline;
+		p.verbose = ctx->verbose;
+		if ((s = smtp_open(c, &p, &code, &ce)) != NULL)
+			break;
+		(void)snprintf(last, lastsz, "%s", ce.msg);
+		outcome_all(o, n, relay, 1, "4.4.2", last);
+		if (ctx->verbose)
+			fprintf(stderr, "posthorn: %s: %s\n", relay, ce.msg);
+		/* a failed handshake: once more without TLS (Postfix "may") */
+		if (plain || strncmp(ce.msg, "TLS", 3) != 0)
+			return -1;
+		log_info("%s: %s: TLS handshake failed (%s); retrying in "
+		    "plaintext", env->qid, relay, ce.msg);
+	}
+	run_session(s, env, data, o, n);
+	smtp_close(s);
+	for (i = 0; i < n; i++)
+		if (!o[i].done) {
+			(void)strlcpy(last, o[i].r.text, lastsz);
+			return -1;
+		}
+	return 0;
+}
+
+/* Deliver the recipients o[] (all of one domain) to that domain. */
+static void
+direct_domain(struct resolver *res, const char *domain,
+    const struct deliver_ctx *ctx, const struct envelope *env, FILE *data,
+    struct outcome *o, size_t n, char *last, size_t lastsz)
+{
+	struct resolve_mxset	 mx;
+	struct resolve_addrset	 as;
+	struct sockaddr_storage	 ss;
+	struct perr		 e;
+	char			 why[600];
+	size_t			 h, a;
+	int			 family;
+
+	family = ctx->conf->inet_protocols == CONF_INET_IPV4 ? AF_INET :
+	    ctx->conf->inet_protocols == CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC;
+	if (domain[0] == '[') {
+		/* an address literal: that host, no DNS (RFC 5321 4.1.3) */
+		if (resolve_literal(domain, 25, &ss, &e) == -1) {
+			outcome_all(o, n, NULL, 0, "5.1.2", e.msg);
+			return;
+		}
+		(void)direct_try(ctx, (struct sockaddr *)&ss,
+		    ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		    sizeof(struct sockaddr_in), domain, env, data, o, n, last,
+		    lastsz);
+		return;
+	}
+	if (resolve_mx(res, domain, &mx, &e) == -1) {
+		switch (mx.status) {
+		case RESOLVE_NULLMX:
+			(void)snprintf(why, sizeof(why), "domain %s accepts "
+			    "no mail (null MX, RFC 7505)", domain);
+			outcome_all(o, n, NULL, 0, "5.1.10", why);
+			return;
+		case RESOLVE_NXDOMAIN:
+		case RESOLVE_BADNAME:
+			str_fmt(why, sizeof(why), "domain %s: %s",
+			    domain, e.msg);
+			outcome_all(o, n, NULL, 0, "5.1.2", why);
+			return;
+		default:
+			str_fmt(last, lastsz, "look-up of MX for %s: %s",
+			    domain, e.msg);
+			outcome_all(o, n, NULL, 1, "4.4.3", last);
+			return;
+		}
+	}
+	(void)snprintf(last, lastsz, "no usable MX host for %s", domain);
+	outcome_all(o, n, NULL, 1, "4.4.4", last);
+	for (h = 0; h < mx.n; h++) {
+		if (strcasecmp(mx.mx[h].host, ctx->helo) == 0) {
+			/* RFC 5321 5.1: never to ourselves */
+			(void)snprintf(last, lastsz, "mail for %s loops back "
+			    "to myself (MX host %s)", domain, mx.mx[h].host);
+			outcome_all(o, n, NULL, 0, "5.4.6", last);
+			return;
+		}
+		if (resolve_addrs(res, mx.mx[h].host, family, 25, &as, &e) ==
+		    -1) {
+			str_fmt(last, lastsz, "MX host %s: %s",
+			    mx.mx[h].host, e.msg);
+			if (mx.implicit && (as.status == RESOLVE_NXDOMAIN ||
+			    as.status == RESOLVE_NODATA)) {
+				/* no MX and no address: nowhere to send */
+				(void)snprintf(why, sizeof(why), "domain %s "
+				    "has no MX and no address", domain);
+				outcome_all(o, n, NULL, 0, "5.1.2", why);
+				return;
+			}
+			outcome_all(o, n, NULL, 1, "4.4.4", last);
+			continue;
+		}
+		for (a = 0; a < as.n; a++)
+			if (direct_try(ctx, (struct sockaddr *)&as.addr[a],
+			    as.addr[a].ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in), mx.mx[h].host, env,
+			    data, o, n, last, lastsz) == 0)
+				return;
+	}
+}
+
+static void
+direct(const struct envelope *env, FILE *data, const struct deliver_ctx *ctx,
+    struct outcome *o, size_t n, char *last, size_t lastsz)
+{
+	struct resolver	*res;
+	struct outcome	*sub;
+	struct perr	 e;
+	const char	*d;
+	char		 dom[RESOLVE_NAME_MAX + 2], *p;
+	size_t		 i, j, k, *idx;
+
+	if ((res = resolve_open(ctx->conf->resolver, &e)) == NULL) {
+		(void)snprintf(last, lastsz, "resolver: %s", e.msg);
+		outcome_all(o, n, NULL, 1, "4.3.5", last);
+		return;
+	}
+	sub = calloc(n, sizeof(*sub));
+	idx = calloc(n, sizeof(*idx));
+	if (sub == NULL || idx == NULL) {
+		outcome_all(o, n, NULL, 1, "4.3.0", "out of memory");
+		goto out;
+	}
+	/* one domain at a time: the recipients left of the first one */
+	for (i = 0; i < n; i++) {
+		if (o[i].done)
+			continue;
+		if ((d = addr_domain(o[i].r.addr)) == NULL ||
+		    strlcpy(dom, d, sizeof(dom)) >= sizeof(dom)) {
+			o[i].r.status = SMTP_PERM;
+			(void)strlcpy(o[i].r.dsn, "5.1.3", sizeof(o[i].r.dsn));
+			(void)strlcpy(o[i].r.text, "bad recipient domain",
+			    sizeof(o[i].r.text));
+			o[i].done = 1;
+			continue;
+		}
+		for (p = dom; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
+		for (j = i, k = 0; j < n; j++) {
+			if (o[j].done ||
+			    (d = addr_domain(o[j].r.addr)) == NULL ||
+			    strcasecmp(d, dom) != 0)
+				continue;
+			idx[k] = j;
+			sub[k++] = o[j];
+		}
+		direct_domain(res, dom, ctx, env, data, sub, k, last, lastsz);
+		for (j = 0; j < k; j++) {
+			o[idx[j]] = sub[j];
+			o[idx[j]].done = 1;	/* this attempt is over */
+		}
+	}
+out:
+	free(sub);
+	free(idx);
+	resolve_close(res);
+}
+
 int
 deliver_message(struct spool *sp, const char *qid, FILE *data,
     const struct deliver_ctx *ctx, int report, struct deliver_result *res,
@@ -490,9 +714,7 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 
 	route = conf_route(ctx->conf, env.sender, &relay);
 	if (relay.nhosts == 0) {
-		outcome_all(o, n, NULL, 1, "4.3.5", "no smarthost is "
-		    "configured and direct delivery to MX hosts is not "
-		    "available in this version; set smarthost");
+		direct(&env, data, ctx, o, n, last, sizeof(last));
 		goto record;
 	}
 	if (relay.auth_user != NULL) {

@@ -65,6 +65,16 @@ perr_sys(struct perr *e, int temp, const char *fmt, ...)
 }
 
 void
+str_fmt(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, bufsz, fmt, ap);
+	va_end(ap);
+}
+
+void
 log_init(const char *file)
 {
 	int	saved = errno;

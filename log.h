@@ -22,6 +22,10 @@ int	perr_set(struct perr *e, int temp, const char *fmt, ...)
 int	perr_sys(struct perr *e, int temp, const char *fmt, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 
+/* snprintf for messages, where cutting a long one short is intended. */
+void	str_fmt(char *buf, size_t bufsz, const char *fmt, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+
 /*
  * Log to syslog (LOG_MAIL, ident "posthorn") when file is NULL, to stderr
  * when file is "-", else append to file.  May be called again to switch.
