@@ -83,10 +83,12 @@ fuzz-corpus: fuzz-build
 
 # The end-to-end tests also run under ASan+UBSan (a fast subset).
 ASAN_E2E = smtp_deliver_basic smtp_rcpt_5xx smtp_starttls smtp_auth_plain \
-	   smtp_no_8bitmime postfix_corpus smtp_drop_middata
+	   smtp_no_8bitmime postfix_corpus smtp_drop_middata caller_bs_session \
+	   queue_kill_random direct_basic
 
 check: deps-check
 	$(MAKE) posthorn unit
+	mandoc -Tlint -W warning man/posthorn.8 man/posthorn.conf.5
 	bash tests/run.sh
 	$(MAKE) asan fuzz-corpus
 	POSTHORN=$(CURDIR)/build-asan/posthorn UNITDIR=$(CURDIR)/build-asan \
@@ -114,10 +116,12 @@ install: posthorn
 	install -m 0644 contrib/posthorn-flush.timer $(DESTDIR)$(SYSTEMDDIR)/
 	chmod 0644 $(DESTDIR)/etc/cron.d/posthorn \
 	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.service
-	for m in man/*.8; do [ -f "$$m" ] && install -m 0644 "$$m" \
-	    $(DESTDIR)$(MANDIR)/man8/ || true; done
-	for m in man/*.5; do [ -f "$$m" ] && install -m 0644 "$$m" \
-	    $(DESTDIR)$(MANDIR)/man5/ || true; done
+	install -m 0644 man/posthorn.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/posthorn.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	ln -sf posthorn.8 $(DESTDIR)$(MANDIR)/man8/sendmail.8
+	ln -sf posthorn.8 $(DESTDIR)$(MANDIR)/man8/newaliases.8
+	ln -sf ../man8/posthorn.8 $(DESTDIR)$(MANDIR)/man1/mailq.1
 	install -d -m 1777 $(DESTDIR)$(SPOOL_DIR)
 	chmod 1777 $(DESTDIR)$(SPOOL_DIR)
 
@@ -130,6 +134,11 @@ install-sendmail: install
 	ln -sf $(SBINDIR)/posthorn $(DESTDIR)/usr/lib/sendmail
 
 uninstall:
+	rm -f $(DESTDIR)$(MANDIR)/man8/posthorn.8 \
+	    $(DESTDIR)$(MANDIR)/man5/posthorn.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
+	    $(DESTDIR)$(MANDIR)/man8/newaliases.8 \
+	    $(DESTDIR)$(MANDIR)/man1/mailq.1
 	rm -f $(DESTDIR)$(SBINDIR)/posthorn $(DESTDIR)/etc/cron.d/posthorn \
 	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.service \
 	    $(DESTDIR)$(SYSTEMDDIR)/posthorn-flush.timer

@@ -712,7 +712,9 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 			h++;
 		}
 
-	route = conf_route(ctx->conf, env.sender, &relay);
+	/* the route of the sender as submitted, before from_rewrite */
+	route = conf_route(ctx->conf, env.origin != NULL ? env.origin :
+	    env.sender, &relay);
 	if (relay.nhosts == 0) {
 		direct(&env, data, ctx, o, n, last, sizeof(last));
 		goto record;

@@ -535,22 +535,28 @@ conf_origin(const struct opts *o, const struct conf *c)
 	return buf;
 }
 
+/*
+ * The caller's queue in spool_dir; where spool_dir is missing or cannot be
+ * written (a read-only system), $XDG_STATE_HOME/posthorn (SPEC 4), which
+ * root's flush does not visit.  create: make what is missing (a
+ * submission); else only find it (mailq, -q), quietly.
+ */
 static struct spool *
-open_queue(const struct conf *c)
+open_queue(const struct conf *c, int create)
 {
 	struct spool	*sp;
 	struct perr	 e, e2;
 	const char	*x = getenv("XDG_STATE_HOME"), *home;
-	char		 path[PATH_MAX];
+	char		 path[PATH_MAX], *p;
 	struct stat	 st;
 	int		 n = -1;
 
-	if ((sp = spool_open(c->spool_dir, 1, &e)) != NULL)
+	if ((sp = spool_open(c->spool_dir, create, &e)) != NULL)
 		return sp;
-	/* a read-only or missing system spool: the user's own state dir */
 	if (stat(c->spool_dir, &st) == 0 && access(c->spool_dir, W_OK | X_OK) ==
 	    0) {
-		fprintf(stderr, "posthorn: %s\n", e.msg);
+		if (create)
+			fprintf(stderr, "posthorn: %s\n", e.msg);
 		return NULL;
 	}
 	if (x != NULL && x[0] == '/')
@@ -559,13 +565,12 @@ open_queue(const struct conf *c)
 		n = snprintf(path, sizeof(path), "%s/.local/state/posthorn",
 		    home);
 	if (n <= 0 || (size_t)n >= sizeof(path)) {
-		fprintf(stderr, "posthorn: %s\n", e.msg);
+		if (create)
+			fprintf(stderr, "posthorn: %s\n", e.msg);
 		return NULL;
 	}
-	{
-		/* mkdir -p with 0700 */
-		char	*p;
-
+	if (create) {
+		/* mkdir -p, 0700 */
 		for (p = path + 1; *p != '\0'; p++)
 			if (*p == '/') {
 				*p = '\0';
@@ -574,10 +579,8 @@ open_queue(const struct conf *c)
 			}
 		(void)mkdir(path, 0700);
 	}
-	if ((sp = spool_open(path, 1, &e2)) == NULL) {
+	if ((sp = spool_open(path, create, &e2)) == NULL && create)
 		fprintf(stderr, "posthorn: %s; %s\n", e.msg, e2.msg);
-		return NULL;
-	}
 	return sp;
 }
 
@@ -710,10 +713,12 @@ who_init(struct who *w, const struct opts *o, const struct conf *c)
  */
 static char *
 make_sender(const struct conf *c, const struct who *w, const char *given,
-    char **from_addr, int *rewrite)
+    char **from_addr, int *rewrite, char **origin)
 {
 	struct conf_relay	 r;
 	char			*sender;
+
+	*origin = NULL;
 
 	if (given != NULL)
 		sender = qualify(given, w->dom);
@@ -725,13 +730,18 @@ make_sender(const struct conf *c, const struct who *w, const char *given,
 	(void)conf_route(c, sender, &r);
 	*rewrite = r.from_rewrite == 1 && r.from != NULL;
 	if (*rewrite && sender[0] != '\0') {
-		free(sender);
-		if ((sender = qualify(r.from, w->dom)) == NULL)
+		*origin = sender;	/* it still chooses the route */
+		if ((sender = qualify(r.from, w->dom)) == NULL) {
+			free(*origin);
+			*origin = NULL;
 			return NULL;
+		}
 	}
 	*from_addr = qualify(sender[0] != '\0' ? sender : w->login, w->dom);
 	if (*from_addr == NULL) {
 		free(sender);
+		free(*origin);
+		*origin = NULL;
 		return NULL;
 	}
 	return sender;
@@ -781,7 +791,8 @@ add_rcpt_arg(char ***rc, size_t *nrc, const char *arg, const char *dom,
 static int
 queue_message(const struct opts *o, const struct conf *c,
     const struct who *w, struct spool *sp, FILE *in, const char *sender,
-    const char *from_addr, int rewrite, char **rc, size_t nrc, int extract,
+    const char *origin, const char *from_addr, int rewrite, char **rc,
+    size_t nrc, int extract,
     int dot_ends, char qid[SPOOL_QID_LEN + 1], FILE **datap, struct perr *e)
 {
 	struct msg_opts	 mo;
@@ -841,6 +852,7 @@ queue_message(const struct opts *o, const struct conf *c,
 		env.created_us = ts.tv_nsec / 1000;
 	}
 	env.sender = (char *)sender;
+	env.origin = (char *)origin;
 	env.conf = conf_origin(o, c);
 	env.size = mi.size;
 	env.lines = mi.lines;
@@ -925,6 +937,7 @@ submit(struct opts *o, struct conf *c)
 	struct who	 w;
 	struct perr	 e;
 	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr, *given;
+	char		*origin;
 	char		**rc = NULL;
 	size_t		 nrc = 0, i;
 	FILE		*data;
@@ -940,7 +953,7 @@ submit(struct opts *o, struct conf *c)
 			return EX_DATAERR;
 		}
 	}
-	sender = make_sender(c, &w, given, &from_addr, &rewrite);
+	sender = make_sender(c, &w, given, &from_addr, &rewrite, &origin);
 	free(given);
 	if (sender == NULL) {
 		fprintf(stderr, "posthorn: out of memory\n");
@@ -960,11 +973,12 @@ submit(struct opts *o, struct conf *c)
 	}
 
 	/* Spool: nothing is promised before the fsync. */
-	if ((sp = open_queue(c)) == NULL)
+	if ((sp = open_queue(c, 1)) == NULL)
 		return EX_CANTCREAT;
-	ex = queue_message(o, c, &w, sp, stdin, sender, from_addr, rewrite,
-	    rc, nrc, o->extract, !o->ignore_dots, qid, &data, &e);
+	ex = queue_message(o, c, &w, sp, stdin, sender, origin, from_addr,
+	    rewrite, rc, nrc, o->extract, !o->ignore_dots, qid, &data, &e);
 	free(sender);
+	free(origin);
 	free(from_addr);
 	if (ex != EX_OK) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
@@ -1038,14 +1052,14 @@ bs_submit(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 {
 	struct bs	*b = arg;
 	struct perr	 e;
-	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr;
+	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr, *origin;
 	char		**rc = NULL, (*nq)[SPOOL_QID_LEN + 1];
 	size_t		 nrc = 0, i;
 	FILE		*data;
 	int		 rewrite, ex;
 
-	if ((sender = make_sender(b->c, b->w, from, &from_addr, &rewrite)) ==
-	    NULL) {
+	if ((sender = make_sender(b->c, b->w, from, &from_addr, &rewrite,
+	    &origin)) == NULL) {
 		(void)snprintf(reply, replysz, "451 4.3.0 out of memory");
 		return -1;
 	}
@@ -1059,11 +1073,12 @@ bs_submit(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 		goto fail;
 	}
 	b->qids = nq;
-	ex = queue_message(b->o, b->c, b->w, b->sp, msg, sender, from_addr,
-	    rewrite, rc, nrc, 0, 0, qid, &data, &e);
+	ex = queue_message(b->o, b->c, b->w, b->sp, msg, sender, origin,
+	    from_addr, rewrite, rc, nrc, 0, 0, qid, &data, &e);
 	rc = NULL;
 	nrc = 0;
 	free(sender);
+	free(origin);
 	free(from_addr);
 	if (ex != EX_OK) {
 		(void)snprintf(reply, replysz, "%s %s", ex == EX_DATAERR ?
@@ -1079,6 +1094,7 @@ fail:
 		free(rc[i]);
 	free(rc);
 	free(sender);
+	free(origin);
 	free(from_addr);
 	return -1;
 }
@@ -1105,7 +1121,7 @@ smtp_mode(const struct opts *o, const struct conf *c)
 	b.o = o;
 	b.c = c;
 	b.w = &w;
-	if ((b.sp = open_queue(c)) == NULL) {
+	if ((b.sp = open_queue(c, 1)) == NULL) {
 		printf("421 4.3.0 %s queue unavailable\r\n", w.host);
 		return EX_CANTCREAT;
 	}
@@ -1189,7 +1205,7 @@ list_entry(const struct opts *o, const struct envelope *env, int failed)
 /* The caller's own queue: print its entries, add to the counts. */
 static void
 list_one(const struct opts *o, const struct conf *c, size_t *count,
-    long long *total)
+    long long *total, int own)
 {
 	struct spool	*sp;
 	struct envelope	 env;
@@ -1198,7 +1214,9 @@ list_one(const struct opts *o, const struct conf *c, size_t *count,
 	size_t		 n, i;
 	int		 failed;
 
-	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
+	/* own: the caller's queue, wherever it is; else spool_dir's only */
+	if ((sp = own ? open_queue(c, 0) : spool_open(c->spool_dir, 0, &e)) ==
+	    NULL)
 		return;
 	for (failed = 0; failed < 2; failed++) {
 		if (spool_list(sp, failed, &ids, &n, &e) == -1)
@@ -1242,7 +1260,7 @@ list_queue(const struct opts *o, const struct conf *c)
 	int		 dfd, p[2], status;
 	pid_t		 pid;
 
-	list_one(o, c, &count, &total);
+	list_one(o, c, &count, &total, 1);
 	if (getuid() == 0 && (dfd = open(c->spool_dir, O_RDONLY |
 	    O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if ((d = fdopendir(dfd)) == NULL)
@@ -1270,7 +1288,7 @@ list_queue(const struct opts *o, const struct conf *c)
 				cn = count;
 				ct = 0;
 				if (drop_to(st.st_uid, st.st_gid) == 0)
-					list_one(o, c, &cn, &ct);
+					list_one(o, c, &cn, &ct, 0);
 				fflush(stdout);
 				cn -= count;
 				if (write(p[1], &cn, sizeof(cn)) < 0 ||
@@ -1313,8 +1331,9 @@ admin(const struct opts *o, const struct conf *c)
 	FILE		*fp;
 	int		 failed, ex = EX_OK, all;
 
-	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL) {
-		fprintf(stderr, "posthorn: %s\n", e.msg);
+	if ((sp = open_queue(c, 0)) == NULL) {
+		fprintf(stderr, "posthorn: no queue of uid %lu\n",
+		    (unsigned long)getuid());
 		return EX_NOINPUT;
 	}
 	all = strcmp(o->target, "all") == 0;
@@ -1369,7 +1388,8 @@ admin(const struct opts *o, const struct conf *c)
  * another user's queue never uses a configuration the user did not.
  */
 static void
-flush_one(const struct opts *o, const struct conf *c, const char *only)
+flush_one(const struct opts *o, const struct conf *c, const char *only,
+    int own)
 {
 	struct spool		*sp;
 	struct envelope		 env;
@@ -1383,7 +1403,8 @@ flush_one(const struct opts *o, const struct conf *c, const char *only)
 	time_t			 now = time(NULL);
 	int			 sel;
 
-	if ((sp = spool_open(c->spool_dir, 0, &e)) == NULL)
+	if ((sp = own ? open_queue(c, 0) : spool_open(c->spool_dir, 0, &e)) ==
+	    NULL)
 		return;			/* no queue: nothing to do */
 	spool_clean(sp);
 	spool_expire_failed(sp, c->failed_lifetime_s);
@@ -1475,7 +1496,7 @@ flush_all(const struct opts *o, const struct conf *own)
 	int		 status, dfd;
 	char		 only[PATH_MAX];
 
-	flush_one(o, own, NULL);		/* root's own queue */
+	flush_one(o, own, NULL, 1);	/* root's own queue */
 	/*
 	 * Other users' queues with the system configuration, or with the -C
 	 * file alone (its spool_dir; only the messages it routed).
@@ -1526,7 +1547,7 @@ flush_all(const struct opts *o, const struct conf *own)
 				    (unsigned long)st.st_uid);
 				_exit(1);
 			}
-			flush_one(o, &sys, only);
+			flush_one(o, &sys, only, 0);
 			conf_free(&sys);
 			_exit(0);
 		}
@@ -1543,7 +1564,7 @@ flush_queue(const struct opts *o, const struct conf *c)
 {
 	if (getuid() == 0)
 		return flush_all(o, c);
-	flush_one(o, c, NULL);
+	flush_one(o, c, NULL, 1);
 	return EX_OK;
 }
 

@@ -380,6 +380,8 @@ env_write_tmp(struct spool *sp, const struct envelope *env, struct perr *e)
 	    "%ld\n", env->qid, (unsigned long)env->uid,
 	    (long long)env->created, env->created_us);
 	put_kv(fp, "sender", env->sender);
+	if (env->origin != NULL)
+		put_kv(fp, "origin", env->origin);
 	if (env->conf != NULL)
 		put_kv(fp, "conf", env->conf);
 	fprintf(fp, "size %lld\nlines %lld\nbody %s\nsmtputf8 %d\n",
@@ -514,6 +516,7 @@ spool_env_free(struct envelope *env)
 	size_t	i;
 
 	free(env->sender);
+	free(env->origin);
 	free(env->conf);
 	free(env->msgid);
 	free(env->dsn_notify);
@@ -586,6 +589,8 @@ env_parse_line(struct envelope *env, char *key, char *val)
 		env->on_error = val[0];
 	} else if (strcmp(key, "sender") == 0)
 		dst = &env->sender;
+	else if (strcmp(key, "origin") == 0)
+		dst = &env->origin;
 	else if (strcmp(key, "conf") == 0)
 		dst = &env->conf;
 	else if (strcmp(key, "msgid") == 0)

@@ -35,6 +35,8 @@ struct envelope {
 	time_t		 created;
 	long		 created_us;	/* microseconds, for delay= in logs */
 	char		*sender;	/* "" for the null sender */
+	char		*origin;	/* sender before from_rewrite, or NULL:
+					   what chooses the route */
 	char		*conf;		/* which configuration routed it */
 	off_t		 size;		/* spool form */
 	off_t		 lines;

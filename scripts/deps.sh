@@ -5,7 +5,7 @@
 set -eu
 
 build="gcc make pkg-config libc6-dev libssl-dev libbsd-dev"
-check="$build clang libclang-rt-14-dev python3 python3-aiosmtpd postfix openssl mandoc swaks ca-certificates procps psmisc time unbound ldnsutils iproute2"
+check="$build clang libclang-rt-14-dev python3 python3-aiosmtpd postfix openssl mandoc swaks ca-certificates procps psmisc time unbound ldnsutils iproute2 php-cli git git-email libmailtools-perl mutt s-nail bsd-mailx"
 
 case "${1:-build}" in
 build) want=$build ;;
