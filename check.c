@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +19,7 @@
 #include "tls.h"
 #include "smtp.h"
 #include "deliver.h"
+#include "resolve.h"
 #include "check.h"
 
 static const char *
@@ -204,6 +206,105 @@ fail:
 	return -1;
 }
 
+/*
+ * --check DOMAIN: the domain's MX hosts as direct delivery sees them,
+ * each host's addresses, and for the first address that answers, its
+ * greeting, EHLO and what STARTTLS gives (opportunistic: any
+ * certificate, so the certificate is shown, not judged).
+ */
+static int
+check_domain(const struct conf *c, const char *domain, const char *helo)
+{
+	struct resolver		*res;
+	struct resolve_mxset	 mx;
+	struct resolve_addrset	 as;
+	struct smtp_params	 p;
+	struct tls_conn		*conn;
+	struct smtp		*s;
+	struct timespec		 dl;
+	struct perr		 e;
+	char			 ip[64], desc[1024];
+	size_t			 h, a;
+	int			 code, ok = 0;
+
+	printf("\n== %s\n", domain);
+	if ((res = resolve_open(c->resolver, &e)) == NULL) {
+		printf("resolver: FAILED: %s\n", e.msg);
+		return -1;
+	}
+	printf("resolver: %s%s\n", c->resolver != NULL ? c->resolver :
+	    "/etc/resolv.conf", resolve_trusts_ad(res) ? " (AD bit trusted)" :
+	    "");
+	if (resolve_mx(res, domain, &mx, &e) == -1) {
+		printf("MX: FAILED: %s%s\n", e.msg, mx.status ==
+		    RESOLVE_NULLMX ? " (null MX: the domain takes no mail)" :
+		    "");
+		resolve_close(res);
+		return -1;
+	}
+	for (h = 0; h < mx.n; h++) {
+		printf("MX %u %s%s\n", mx.mx[h].pref, mx.mx[h].host,
+		    mx.implicit ? " (no MX records: the domain itself)" : "");
+		if (resolve_addrs(res, mx.mx[h].host, c->inet_protocols ==
+		    CONF_INET_IPV4 ? AF_INET : c->inet_protocols ==
+		    CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC, 25, &as, &e) == -1) {
+			printf("    addresses: FAILED: %s\n", e.msg);
+			continue;
+		}
+		for (a = 0; a < as.n; a++) {
+			if (getnameinfo((struct sockaddr *)&as.addr[a],
+			    as.addr[a].ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in), ip, sizeof(ip), NULL, 0,
+			    NI_NUMERICHOST) != 0)
+				(void)strlcpy(ip, "?", sizeof(ip));
+			printf("    %s", ip);
+			if (ok) {
+				printf("\n");
+				continue;
+			}
+			tls_deadline(&dl, c->timeout_connect_s * 1000);
+			conn = tls_connect_addr((struct sockaddr *)&as.addr[a],
+			    as.addr[a].ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in), c->bind_address, &dl,
+			    &e);
+			if (conn == NULL) {
+				printf(": %s\n", e.msg);
+				continue;
+			}
+			memset(&p, 0, sizeof(p));
+			p.host = mx.mx[h].host;
+			p.ip = ip;
+			p.port = 25;
+			p.tls_mode = SMTP_TLS_MAY;
+			p.tls.verify = TLS_VERIFY_NONE;
+			p.tls.servername = mx.mx[h].host;
+			p.tls.min_version = 10;
+			p.helo = helo;
+			p.timeout_cmd_ms = 30000;
+			fflush(stdout);
+			if ((s = smtp_open(conn, &p, &code, &e)) == NULL) {
+				printf(": %s\n", e.msg);
+				continue;
+			}
+			printf(": ok, %s\n", smtp_tls_version(s) != NULL ?
+			    smtp_tls_version(s) : "no TLS offered "
+			    "(plaintext)");
+			if (smtp_tls_version(s) != NULL) {
+				tls_describe(smtp_conn(s), desc, sizeof(desc));
+				printf("      cipher %s; certificate: %s\n",
+				    tls_cipher(smtp_conn(s)), desc);
+			}
+			smtp_close(s);
+			ok = 1;
+		}
+	}
+	resolve_close(res);
+	printf("result: %s\n", ok ? "ok" : "FAILED: no MX host answered");
+	return ok ? 0 : -1;
+}
+
 int
 check_run(const struct conf *c, const char *domain, const char *helo,
     const char *maildomain)
@@ -237,22 +338,20 @@ check_run(const struct conf *c, const char *domain, const char *helo,
 		printf("dkim_sign: %s selector %s key %s\n", c->dkim[i].domain,
 		    c->dkim[i].selector, c->dkim[i].keyfile);
 	if (c->admin_address == NULL)
-		printf("warning: admin_address is not set: mail to local "
-		    "names such as root (cron's) goes to root@%s unless "
-		    "%s aliases it\n", maildomain, c->aliases);
+		printf("warning: admin_address is not set: mail to a local "
+		    "name such as root (cron's) that %s does not alias goes "
+		    "to root@%s\n", c->aliases, maildomain);
 	else
 		printf("admin_address: %s\n", c->admin_address);
 
-	if (domain != NULL) {
-		printf("\n== %s: direct delivery to MX hosts is not available "
-		    "in this version\n", domain);
-		return -1;
-	}
+	if (domain != NULL)
+		return check_domain(c, domain, helo);
 	r = c->relay;
 	if (r.nhosts == 0) {
-		printf("\nno smarthost is set: mail waits in the queue (direct "
-		    "delivery is not available in this version)\n");
-		return -1;
+		printf("\nno smarthost is set: mail goes straight to each "
+		    "recipient domain's MX hosts; test one with --check "
+		    "DOMAIN\n");
+		return 0;
 	}
 	if (r.auth_user != NULL) {
 		if (deliver_secret(&r, secret, sizeof(secret), &e) == -1) {
