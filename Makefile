@@ -66,11 +66,14 @@ FUZZ_SRCS != ls tests/fuzz/*.c 2>/dev/null
 FUZZ	 = $(patsubst tests/fuzz/%.c,tests/fuzz/fuzz_%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -I. \
-	      -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-MODULE_SRCS = $(OBJS:.o=.c)
+	      -fsanitize=address,undefined $(PKG_CFLAGS)
+FUZZ_OBJS = $(addprefix build-fuzz/,$(OBJS))
+build-fuzz/%.o: %.c
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 fuzz-build: $(FUZZ)
-tests/fuzz/fuzz_%: tests/fuzz/%.c $(MODULE_SRCS)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(MODULE_SRCS) $(LIBS)
+tests/fuzz/fuzz_%: tests/fuzz/%.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
 fuzz: fuzz-build
 	for f in $(FUZZ); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$n || exit 1; done
@@ -87,10 +90,11 @@ ASAN_E2E = smtp_deliver_basic smtp_rcpt_5xx smtp_starttls smtp_auth_plain \
 	   queue_kill_random direct_basic
 
 check: deps-check
-	$(MAKE) posthorn unit
+	$(MAKE) -j2 posthorn unit
 	mandoc -Tlint -W warning man/posthorn.8 man/posthorn.conf.5
 	bash tests/run.sh
-	$(MAKE) asan fuzz-corpus
+	$(MAKE) -j2 asan fuzz-build
+	$(MAKE) fuzz-corpus
 	POSTHORN=$(CURDIR)/build-asan/posthorn UNITDIR=$(CURDIR)/build-asan \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 bash tests/run.sh unit $(ASAN_E2E)
 
@@ -148,8 +152,10 @@ uninstall:
 	    rm -f $(DESTDIR)$$l; done; true
 
 clean:
-	rm -rf posthorn *.o *.d build-asan $(UNIT) $(FUZZ) tests/fuzz/*.o
+	rm -rf posthorn *.o *.d build-asan build-fuzz $(UNIT) $(FUZZ) tests/fuzz/*.o
 
 .PHONY: install-sendmail uninstall all unit asan fuzz fuzz-build fuzz-corpus check deps deps-check demo install clean
 
--include *.d build-asan/*.d
+.PRECIOUS: build-asan/%.o build-fuzz/%.o
+
+-include *.d build-asan/*.d build-fuzz/*.d
