@@ -553,10 +553,22 @@ direct_domain(struct resolver *res, const char *domain,
 			outcome_all(o, n, NULL, 0, "5.1.2", e.msg);
 			return;
 		}
-		(void)direct_try(ctx, (struct sockaddr *)&ss,
-		    ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-		    sizeof(struct sockaddr_in), domain, env, data, o, n, last,
-		    lastsz);
+		{
+			/* named by its address in logs, as Postfix does */
+			char	lit[RESOLVE_NAME_MAX];
+
+			if (getnameinfo((struct sockaddr *)&ss,
+			    ss.ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in), lit, sizeof(lit), NULL,
+			    0, NI_NUMERICHOST) != 0)
+				(void)strlcpy(lit, domain, sizeof(lit));
+			(void)direct_try(ctx, (struct sockaddr *)&ss,
+			    ss.ss_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in), lit, env, data, o, n,
+			    last, lastsz);
+		}
 		return;
 	}
 	if (resolve_mx(res, domain, &mx, &e) == -1) {
@@ -579,16 +591,30 @@ direct_domain(struct resolver *res, const char *domain,
 			return;
 		}
 	}
-	(void)snprintf(last, lastsz, "no usable MX host for %s", domain);
-	outcome_all(o, n, NULL, 1, "4.4.4", last);
-	for (h = 0; h < mx.n; h++) {
-		if (strcasecmp(mx.mx[h].host, ctx->helo) == 0) {
-			/* RFC 5321 5.1: never to ourselves */
+	/*
+	 * RFC 5321 5.1: when we are one of the MX hosts, only the hosts
+	 * preferred over us may take the mail; none left is a loop.
+	 */
+	for (h = 0; h < mx.n; h++)
+		if (strcasecmp(mx.mx[h].host, ctx->helo) == 0)
+			break;
+	if (h < mx.n) {
+		unsigned int ours = mx.mx[h].pref;
+
+		for (h = 0; h < mx.n && mx.mx[h].pref < ours; h++)
+			;
+		mx.n = h;
+		if (mx.n == 0) {
 			(void)snprintf(last, lastsz, "mail for %s loops back "
-			    "to myself (MX host %s)", domain, mx.mx[h].host);
+			    "to myself (I am its best MX host, %s)", domain,
+			    ctx->helo);
 			outcome_all(o, n, NULL, 0, "5.4.6", last);
 			return;
 		}
+	}
+	(void)snprintf(last, lastsz, "no usable MX host for %s", domain);
+	outcome_all(o, n, NULL, 1, "4.4.4", last);
+	for (h = 0; h < mx.n; h++) {
 		if (resolve_addrs(res, mx.mx[h].host, family, 25, &as, &e) ==
 		    -1) {
 			str_fmt(last, lastsz, "MX host %s: %s",

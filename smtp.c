@@ -427,17 +427,25 @@ smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
 		}
 		if (smtp_cmd(s, &r, T_GREETING, e, "STARTTLS") == -1)
 			goto fail;
-		if (r.code != 220) {
+		if (r.code != 220 && p->tls_mode == SMTP_TLS_MAY) {
+			/* as Postfix's "may": refused TLS is plaintext */
+			char	flat[1024];
+
+			reply_flat(&r, flat, sizeof(flat));
+			log_info("%s: STARTTLS refused (%s); going on in "
+			    "plaintext", s->relay, flat);
+		} else if (r.code != 220) {
 			*code = r.code;
 			reply_err(s, &r, e, "STARTTLS");
 			e->temp = 1;
 			goto fail;
+		} else {
+			set_deadline(s, &dl, T_GREETING);
+			if (tls_start(c, &p->tls, &dl, e) == -1)
+				goto fail;
+			if (smtp_ehlo(s, code, e) == -1)
+				goto fail;
 		}
-		set_deadline(s, &dl, T_GREETING);
-		if (tls_start(c, &p->tls, &dl, e) == -1)
-			goto fail;
-		if (smtp_ehlo(s, code, e) == -1)
-			goto fail;
 	}
 	if (p->user != NULL) {
 		if (tls_version(c) == NULL && !p->auth_plaintext) {
