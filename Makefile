@@ -26,8 +26,8 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS	 = $(PKG_LIBS) -lresolv
 
 # Every module but main(): the unit tests and fuzzers link these.
-MODULES	 = log conf addr mime msg spool bounce tls auth smtp resolve deliver \
-	   check server
+MODULES	 = log conf addr aliases mime msg spool bounce tls auth smtp resolve \
+	   deliver check server
 OBJS	 = $(MODULES:=.o)
 
 all: posthorn

@@ -267,20 +267,17 @@ static int
 rcpt_add(struct msg_info *mi, const char *addr, const char *domain,
     struct perr *e)
 {
-	char	**nv, *a, *env;
+	char	**nv, *a;
 	size_t	  i;
-	int	  r;
 
-	/* what goes into RCPT TO follows RFC 5321, not just RFC 5322 */
-	if ((env = addr_envelope(addr, 0, e)) == NULL)
+	/*
+	 * What goes into RCPT TO follows RFC 5321, not just RFC 5322.  A
+	 * bare name stays bare: the caller expands local names through the
+	 * aliases before it qualifies them.
+	 */
+	(void)domain;
+	if ((a = addr_envelope(addr, 0, e)) == NULL)
 		return -1;
-	if (addr_domain(env) == NULL)
-		r = asprintf(&a, "%s@%s", env, domain);
-	else
-		r = ((a = strdup(env)) == NULL) ? -1 : 0;
-	free(env);
-	if (r == -1)
-		return perr_set(e, 1, "out of memory");
 	for (i = 0; i < mi->nrcpts; i++)
 		if (strcmp(mi->rcpts[i], a) == 0) {
 			free(a);

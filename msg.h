@@ -21,7 +21,7 @@ struct msg_opts {
 };
 
 struct msg_info {
-	char		**rcpts;	/* -t recipients, qualified (owned) */
+	char		**rcpts;	/* -t recipients, bare names kept (owned) */
 	size_t		 nrcpts;
 	char		*msgid;		/* Message-ID value (owned), or NULL */
 	char		*from_domain;	/* the From header's domain, or NULL */

@@ -39,6 +39,8 @@
 #include "deliver.h"
 #include "check.h"
 #include "server.h"
+#include "aliases.h"
+#include "resolve.h"
 
 #define POSTHORN_VERSION	"0.1.0"
 #define SYSTEM_CONF		"/etc/posthorn.conf"
@@ -681,12 +683,14 @@ struct who {
 	char		 host[256], dom[256], login[64];
 	const char	*fullname;	/* -F, else GECOS, or NULL */
 	char		 gecos[256];
+	struct aliases	*aliases;	/* NULL: none could be read */
 };
 
 static void
 who_init(struct who *w, const struct opts *o, const struct conf *c)
 {
 	struct passwd	*pw;
+	struct perr	 e;
 
 	memset(w, 0, sizeof(*w));
 	names(c, w->host, sizeof(w->host), w->dom, sizeof(w->dom));
@@ -704,6 +708,117 @@ who_init(struct who *w, const struct opts *o, const struct conf *c)
 	}
 	if (w->fullname != NULL)
 		check_text("-F name", w->fullname);
+	if ((w->aliases = aliases_load(c->aliases, 1, &e)) == NULL)
+		log_warnx("aliases: %s; local names are not expanded",
+		    e.msg);
+}
+
+/* A local recipient: a bare name, name@localhost or name@our host name. */
+static int
+is_local(const char *addr, void *arg)
+{
+	const struct who	*w = arg;
+	const char		*d = addr_domain(addr);
+
+	return d == NULL || strcasecmp(d, "localhost") == 0 ||
+	    strcasecmp(d, w->host) == 0;
+}
+
+/* Where a local name that no alias resolves goes (SPEC 3). */
+static char *
+local_dest(const struct conf *c, const struct who *w, const char *name)
+{
+	const char	*d = addr_domain(name);
+	char		*a;
+
+	if (c->admin_address != NULL)
+		return qualify(c->admin_address, w->dom);
+	if (d == NULL)
+		return qualify(name, w->dom);
+	if (asprintf(&a, "%.*s@%s", (int)(d - name - 1), name, w->dom) == -1)
+		return NULL;
+	return a;
+}
+
+/*
+ * Local recipients through the aliases file ("user+tag" tries "user"
+ * too), then what no alias resolves to admin_address or @domain; other
+ * recipients as they are.  out gets the final list (deduplicated), orig
+ * for each the recipient as the caller gave it when that differs (for
+ * DSN ORCPT), or NULL.  -1 with e filled.
+ */
+static int
+expand_rcpts(const struct conf *c, const struct who *w, char *const *rc,
+    size_t nrc, char ***out, char ***orig, size_t *nout, struct perr *e)
+{
+	struct aliases_result	 r;
+	char			*a, *name, *o, **no;
+	const char		*d;
+	size_t			 i, j, before, k;
+
+	*out = *orig = NULL;
+	*nout = 0;
+	for (i = 0; i < nrc; i++) {
+		before = *nout;
+		if (!is_local(rc[i], (void *)w)) {
+			if ((a = strdup(rc[i])) == NULL ||
+			    rcpt_push(out, nout, a) == -1)
+				goto full;
+			goto orig;
+		}
+		if ((d = addr_domain(rc[i])) != NULL)
+			name = strndup(rc[i], d - rc[i] - 1);
+		else
+			name = strdup(rc[i]);
+		if (name == NULL)
+			goto full;
+		memset(&r, 0, sizeof(r));
+		if (aliases_expand(w->aliases, name, is_local, (void *)w, &r,
+		    e) == -1) {
+			perr_set(e, e->temp, "recipient %s: %s", rc[i], e->msg);
+			free(name);
+			aliases_result_free(&r);
+			return -1;
+		}
+		for (j = 0; j < r.nwarn; j++)
+			log_warnx("aliases: %s", r.warn[j]);
+		if (r.found && r.n > 0) {
+			for (j = 0; j < r.n; j++) {
+				a = r.v[j].local ? local_dest(c, w,
+				    r.v[j].addr) : strdup(r.v[j].addr);
+				if (a == NULL || rcpt_push(out, nout, a) == -1) {
+					free(name);
+					aliases_result_free(&r);
+					goto full;
+				}
+			}
+		} else if ((a = local_dest(c, w, name)) == NULL ||
+		    rcpt_push(out, nout, a) == -1) {
+			free(name);
+			aliases_result_free(&r);
+			goto full;
+		}
+		free(name);
+		aliases_result_free(&r);
+orig:
+		/* ORCPT: what the caller wrote, for new entries that differ */
+		if ((no = reallocarray(*orig, *nout + 1, sizeof(*no))) == NULL)
+			goto full;
+		*orig = no;
+		for (k = before; k < *nout; k++) {
+			o = NULL;
+			if (strcmp((*out)[k], rc[i]) != 0 &&
+			    (o = qualify(rc[i], w->dom)) != NULL &&
+			    strcmp(o, (*out)[k]) == 0) {
+				free(o);
+				o = NULL;
+			}
+			(*orig)[k] = o;
+		}
+	}
+	return 0;
+full:
+	return perr_set(e, 1, "out of memory or too many recipients");
 }
 
 /*
@@ -771,9 +886,10 @@ add_rcpt_arg(char ***rc, size_t *nrc, const char *arg, const char *dom,
 			addr_list_free(&l);
 			return -1;
 		}
-		a = qualify(tmp, dom);
-		free(tmp);
-		if (a == NULL || rcpt_push(rc, nrc, a) == -1) {
+		/* bare names stay bare until the aliases have seen them */
+		(void)dom;
+		a = tmp;
+		if (rcpt_push(rc, nrc, a) == -1) {
 			addr_list_free(&l);
 			return perr_set(e, 0, "too many recipients");
 		}
@@ -799,8 +915,8 @@ queue_message(const struct opts *o, const struct conf *c,
 	struct msg_info	 mi;
 	struct envelope	 env;
 	FILE		*data;
-	size_t		 i;
-	char		*a;
+	size_t		 i, nfin = 0;
+	char		*a, **fin = NULL, **orig = NULL;
 	int		 utf8, ex = EX_OK;
 
 	*datap = NULL;
@@ -842,6 +958,10 @@ queue_message(const struct opts *o, const struct conf *c,
 		ex = EX_DATAERR;
 		goto fail;
 	}
+	if (expand_rcpts(c, w, rc, nrc, &fin, &orig, &nfin, e) == -1) {
+		ex = e->temp ? EX_TEMPFAIL : EX_DATAERR;
+		goto fail;
+	}
 	(void)strlcpy(env.qid, qid, sizeof(env.qid));
 	env.uid = getuid();
 	{
@@ -863,24 +983,25 @@ queue_message(const struct opts *o, const struct conf *c,
 	env.dsn_envid = (char *)o->envid;
 	env.on_error = o->on_error;
 	utf8 = addr_is_utf8(sender);
-	if ((env.rcpts = calloc(nrc, sizeof(*env.rcpts))) == NULL) {
+	if ((env.rcpts = calloc(nfin, sizeof(*env.rcpts))) == NULL) {
 		perr_set(e, 1, "out of memory");
 		ex = EX_TEMPFAIL;
 		goto fail;
 	}
-	for (i = 0; i < nrc; i++) {
-		env.rcpts[i].addr = rc[i];
+	for (i = 0; i < nfin; i++) {
+		env.rcpts[i].addr = fin[i];
+		env.rcpts[i].orcpt = orig[i];
 		env.rcpts[i].state = RCPT_PENDING;
-		utf8 |= addr_is_utf8(rc[i]);
+		utf8 |= addr_is_utf8(fin[i]);
 	}
-	env.nrcpts = nrc;
+	env.nrcpts = nfin;
 	env.smtputf8 = utf8;
 	if (spool_commit(sp, data, &env, e) == -1) {
 		ex = exit_for_spool_error(e);
 		goto fail;
 	}
 	log_info("%s: uid=%lu, from=<%s>, size=%lld, nrcpt=%zu, msgid=%s",
-	    qid, (unsigned long)getuid(), sender, (long long)mi.size, nrc,
+	    qid, (unsigned long)getuid(), sender, (long long)mi.size, nfin,
 	    mi.msgid != NULL ? mi.msgid : "");
 	*datap = data;
 	goto done;
@@ -891,6 +1012,12 @@ done:
 	for (i = 0; i < nrc; i++)
 		free(rc[i]);
 	free(rc);
+	for (i = 0; i < nfin; i++) {
+		free(fin[i]);
+		free(orig != NULL ? orig[i] : NULL);
+	}
+	free(fin);
+	free(orig);
 	msg_info_free(&mi);
 	return ex;
 }
@@ -1150,6 +1277,130 @@ done:
 	free(b.qids);
 	spool_close(b.sp);
 	return n == -1 ? EX_IOERR : EX_OK;
+}
+
+/*
+ * newaliases: check the aliases file, report each problem with its line
+ * and sendmail's summary line.  No database is built: posthorn reads the
+ * text file itself.
+ */
+static int
+newaliases(const struct conf *c)
+{
+	struct aliases	*a;
+	struct perr	 e;
+	char		 line[1024];
+	size_t		 i;
+
+	if ((a = aliases_load(c->aliases, 0, &e)) == NULL) {
+		fprintf(stderr, "newaliases: %s\n", e.msg);
+		return e.errnum == ENOENT ? EX_NOINPUT : EX_CONFIG;
+	}
+	for (i = 0; i < aliases_nproblems(a); i++)
+		fprintf(stderr, "newaliases: warning: %s\n",
+		    aliases_problem(a, i));
+	if (aliases_summary(a, line, sizeof(line)) == 0)
+		printf("%s\n", line);
+	aliases_free(a);
+	return EX_OK;
+}
+
+/* -bv: one routing line per address, sending nothing (SPEC 2). */
+static int
+verify(const struct opts *o, const struct conf *c)
+{
+	struct conf_relay	 r;
+	struct resolver		*res = NULL;
+	struct resolve_mxset	 mx;
+	struct who		 w;
+	struct perr		 e;
+	char			**rc = NULL, **fin, **orig, *sender, *from_addr;
+	char			*origin;
+	const char		*d;
+	size_t			 nrc, nfin, i, j, h;
+	int			 bad = 0, rewrite;
+
+	who_init(&w, o, c);
+	sender = make_sender(c, &w, NULL, &from_addr, &rewrite, &origin);
+	if (sender == NULL)
+		return EX_TEMPFAIL;
+	(void)conf_route(c, origin != NULL ? origin : sender, &r);
+	if (o->nrcpts == 0) {
+		fprintf(stderr, "posthorn: -bv needs addresses\n");
+		return EX_USAGE;
+	}
+	for (i = 0; i < (size_t)o->nrcpts; i++) {
+		nrc = 0;
+		rc = NULL;
+		if (add_rcpt_arg(&rc, &nrc, o->rcpts[i], w.dom, &e) == -1) {
+			printf("%s: undeliverable: %s\n", o->rcpts[i], e.msg);
+			bad = 1;
+			continue;
+		}
+		if (expand_rcpts(c, &w, rc, nrc, &fin, &orig, &nfin, &e) ==
+		    -1) {
+			printf("%s: undeliverable: %s\n", o->rcpts[i], e.msg);
+			bad = 1;
+			goto next;
+		}
+		if (nfin != 1 || strcmp(fin[0], o->rcpts[i]) != 0) {
+			printf("%s ->", o->rcpts[i]);
+			for (j = 0; j < nfin; j++)
+				printf("%s %s", j ? "," : "", fin[j]);
+			printf("\n");
+		}
+		for (j = 0; j < nfin; j++) {
+			if (r.nhosts > 0) {
+				printf("%s: deliverable via %s:%d (tls=%s)\n",
+				    fin[j], r.hosts[0].name, r.hosts[0].port ?
+				    r.hosts[0].port : r.tls == CONF_TLS_IMPLICIT ?
+				    465 : 25, r.tls == CONF_TLS_NONE ? "none" :
+				    r.tls == CONF_TLS_IMPLICIT ||
+				    r.hosts[0].port == 465 ? "implicit" :
+				    "starttls");
+				continue;
+			}
+			d = addr_domain(fin[j]);
+			if (d != NULL && d[0] == '[') {
+				printf("%s: deliverable via %s:25 (tls=may)\n",
+				    fin[j], d);
+				continue;
+			}
+			if (res == NULL && (res = resolve_open(c->resolver,
+			    &e)) == NULL) {
+				printf("%s: undeliverable: resolver: %s\n",
+				    fin[j], e.msg);
+				bad = 1;
+				continue;
+			}
+			if (d == NULL || resolve_mx(res, d, &mx, &e) == -1) {
+				printf("%s: undeliverable: %s\n", fin[j],
+				    d == NULL ? "no domain" : e.msg);
+				bad = 1;
+				continue;
+			}
+			printf("%s: deliverable via", fin[j]);
+			for (h = 0; h < mx.n; h++)
+				printf("%s %s:25", h ? "," : "",
+				    mx.mx[h].host);
+			printf(" (tls=may)\n");
+		}
+		for (j = 0; j < nfin; j++) {
+			free(fin[j]);
+			free(orig[j]);
+		}
+		free(fin);
+		free(orig);
+next:
+		for (j = 0; j < nrc; j++)
+			free(rc[j]);
+		free(rc);
+	}
+	resolve_close(res);
+	free(sender);
+	free(origin);
+	free(from_addr);
+	return bad ? EX_NOUSER : EX_OK;
 }
 
 /* One message in Postfix's mailq layout, or as a postqueue -j object. */
@@ -1603,6 +1854,12 @@ main(int argc, char **argv)
 		break;
 	case MODE_SMTP:
 		ex = smtp_mode(&o, &c);
+		break;
+	case MODE_ALIASES:
+		ex = newaliases(&c);
+		break;
+	case MODE_VERIFY:
+		ex = verify(&o, &c);
 		break;
 	case MODE_CHECK:
 		{

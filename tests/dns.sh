@@ -48,6 +48,8 @@
 #   servfail broken.test.
 #   EOF
 
+# shellcheck disable=SC2034  # DNS_* are for the tests that source this
+
 # "... | dns_start" must run dns_start in this shell, not a subshell
 # whose exit would stop the server at once (as in tests/lib.sh).
 shopt -s lastpipe
@@ -97,10 +99,13 @@ _dns_hook_exit() {
 		at_exit dns_stop
 		return 0
 	fi
-	# "trap -p EXIT" prints: trap -- 'CMD' EXIT
-	_dns_grab() { _dns_prev_exit=${3-}; }
 	eval "_dns_grab $(trap -p EXIT)"
 	trap '_dns_on_exit' EXIT
+}
+
+# "trap -p EXIT" prints: trap -- 'CMD' EXIT
+_dns_grab() {
+	_dns_prev_exit=${3-}
 }
 
 _dns_on_exit() {
@@ -226,7 +231,7 @@ _dns_write_conf() {	# port body-file
 }
 
 dns_start() {
-	local src=${1:-/dev/stdin} try port i body first
+	local src=${1:-/dev/stdin} port i body first
 	: "${TESTTMP:?TESTTMP is not set}"
 	command -v unbound >/dev/null || _dns_die "unbound missing (package unbound)"
 	command -v drill >/dev/null || _dns_die "drill missing (package ldnsutils)"
@@ -236,7 +241,7 @@ dns_start() {
 	body=$DNS_DIR/body
 	_dns_translate <"$src" >"$body" || _dns_die "bad DNS description"
 	_dns_hook_exit
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		port=${DNS_FIXED_PORT:-$((20000 + (RANDOM * 32768 + RANDOM) % 40000))}
 		_dns_write_conf "$port" "$body"
 		unbound-checkconf "$DNS_DIR/unbound.conf" >"$DNS_DIR/checkconf.log" 2>&1 || {
@@ -277,10 +282,9 @@ dns_start() {
 }
 
 dns_stop() {
-	local i
 	[ -n "$DNS_PID" ] || return 0
 	kill -TERM "$DNS_PID" 2>/dev/null
-	for i in $(seq 30); do
+	for _ in $(seq 30); do
 		kill -0 "$DNS_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -294,7 +298,7 @@ dns_probe_build() {
 	local cflags=${DNS_PROBE_CFLAGS--O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined}
 	: "${SRCDIR:?SRCDIR is not set}"
 	DNS_PROBE=$TESTTMP/dns_probe
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086,SC2046  # flag lists, split on purpose
 	gcc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	    $cflags $(pkg-config --cflags libbsd-overlay) -I"$SRCDIR" \
 	    -o "$DNS_PROBE" "$SRCDIR/tests/dns_probe.c" "$SRCDIR/resolve.c" \
