@@ -5,18 +5,22 @@
 #include <stddef.h>
 
 struct perr;
+struct auth;
 
 enum auth_mech {
 	AUTH_NONE = 0,
 	AUTH_PLAIN,		/* RFC 4616 */
 	AUTH_LOGIN,		/* draft-murchison-sasl-login */
-	AUTH_CRAM_MD5		/* RFC 2195 */
+	AUTH_CRAM_MD5,		/* RFC 2195 */
+	AUTH_SCRAM_SHA256,	/* RFC 5802, RFC 7677 */
+	AUTH_XOAUTH2		/* Google's and Microsoft's bearer tokens */
 };
 
 /*
- * The mechanism to use: forced (a name from the auth_mechanism key) when
- * set and offered, else the strongest of offered (the EHLO AUTH keyword's
- * argument).  -1 with e filled when none fits.
+ * The mechanism to use: forced (the auth_mechanism key, any case) when set
+ * and offered, else the strongest of offered (the EHLO AUTH keyword's
+ * argument).  XOAUTH2 is never picked unless forced: its secret is a
+ * token, not a password.  -1 with e filled when none fits.
  */
 int	auth_choose(const char *offered, const char *forced, struct perr *e);
 const char *auth_name(int mech);
@@ -27,11 +31,26 @@ int	auth_b64(const void *in, size_t n, char *out, size_t outsz);
 int	auth_unb64(const char *in, unsigned char *out, size_t outsz);
 
 /*
- * The base64 client response for the mechanism's step (0 for the initial
- * response, then one per server challenge, chal being its base64 text).
- * Returns 0, or -1 with e filled.  out holds a secret: wipe it after use.
+ * One exchange with mechanism mech for user and pass (which must outlive
+ * it).  NULL with e filled (SCRAM refuses non-ASCII credentials: SASLprep
+ * needs Unicode tables posthorn does not carry).
  */
-int	auth_step(int mech, int step, const char *user, const char *pass,
-	    const char *chal, char *out, size_t outsz, struct perr *e);
+struct auth *auth_new(int mech, const char *user, const char *pass,
+	    struct perr *e);
+/* Fix the client nonce (tests: RFC 7677's example); else it is random. */
+void	auth_set_nonce(struct auth *a, const char *nonce);
+
+/*
+ * The next base64 client response into out: the initial response when
+ * chal is NULL ("" when the mechanism has none), else the answer to the
+ * server's base64 challenge chal.  For SCRAM the server's final message
+ * is verified here (a server that cannot prove it knows the password is
+ * refused).  0, or -1 with e filled.  out holds a secret: wipe it.
+ */
+int	auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
+	    struct perr *e);
+
+/* Wipe and free. */
+void	auth_free(struct auth *a);
 
 #endif

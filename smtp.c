@@ -332,9 +332,10 @@ smtp_ehlo(struct smtp *s, int *code, struct perr *e)
 static int
 smtp_auth(struct smtp *s, int *code, struct perr *e)
 {
-	struct reply	r;
-	char		out[2048];
-	int		mech, step, rc;
+	struct reply	 r;
+	struct auth	*a;
+	char		 out[2048];
+	int		 mech, step, rc;
 
 	if (s->auth[0] == '\0')
 		return perr_set(e, 1, "%s offers no AUTH%s; auth_user is set",
@@ -342,43 +343,59 @@ smtp_auth(struct smtp *s, int *code, struct perr *e)
 		    " before TLS (use tls starttls)" : "");
 	if ((mech = auth_choose(s->auth, s->p.auth_mech, e)) == -1)
 		return -1;
-	if (auth_step(mech, 0, s->p.user, s->p.pass, NULL, out, sizeof(out),
-	    e) == -1)
+	if ((a = auth_new(mech, s->p.user, s->p.pass, e)) == NULL)
 		return -1;
-	if (out[0] != '\0')
-		rc = smtp_send_line(s, 1, mech == AUTH_PLAIN ?
-		    "AUTH PLAIN " : "AUTH ", "AUTH %s %s", auth_name(mech),
+	if (auth_step(a, NULL, out, sizeof(out), e) == -1)
+		goto fail;
+	if (out[0] != '\0') {
+		char	shown[64];
+
+		/* -v shows the mechanism, never what follows it */
+		(void)snprintf(shown, sizeof(shown), "AUTH %s ",
+		    auth_name(mech));
+		rc = smtp_send_line(s, 1, shown, "AUTH %s %s", auth_name(mech),
 		    out);
-	else
+	} else
 		rc = smtp_send_line(s, 1, NULL, "AUTH %s", auth_name(mech));
 	explicit_bzero(out, sizeof(out));
-	if (rc == -1)
-		return perr_set(e, 1, "write to %s failed", s->relay);
+	if (rc == -1) {
+		perr_set(e, 1, "write to %s failed", s->relay);
+		goto fail;
+	}
 	for (step = 1;; step++) {
 		if (smtp_reply(s, &r, T_MAIL, e) == -1)
-			return -1;
+			goto fail;
 		if (r.code != 334)
 			break;
-		if (step > 3)
-			return perr_set(e, 1, "AUTH %s: too many challenges",
+		if (step > 4) {
+			perr_set(e, 1, "AUTH %s: too many challenges",
 			    auth_name(mech));
-		if (auth_step(mech, step, s->p.user, s->p.pass,
-		    r.text,
-		    out, sizeof(out), e) == -1) {
+			goto fail;
+		}
+		if (auth_step(a, r.text, out, sizeof(out), e) == -1) {
 			(void)smtp_send_line(s, 1, NULL, "*");
-			return -1;
+			(void)smtp_reply(s, &r, T_MAIL, &(struct perr){ 0 });
+			goto fail;
 		}
 		rc = smtp_send_line(s, 1, "", "%s", out);
 		explicit_bzero(out, sizeof(out));
-		if (rc == -1)
-			return perr_set(e, 1, "write to %s failed", s->relay);
+		if (rc == -1) {
+			perr_set(e, 1, "write to %s failed", s->relay);
+			goto fail;
+		}
 	}
+	auth_free(a);
 	if (r.code == 235)
 		return 0;
 	*code = r.code;
 	/* Postfix's smtp_sasl_auth_soft_bounce: a refused login is most
 	 * often a password that will be fixed, so the mail waits */
 	reply_err(s, &r, e, "AUTH");
+	e->temp = 1;
+	return -1;
+fail:
+	explicit_bzero(out, sizeof(out));
+	auth_free(a);
 	e->temp = 1;
 	return -1;
 }
