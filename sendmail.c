@@ -1453,6 +1453,86 @@ list_entry(const struct opts *o, const struct envelope *env, int failed)
 	printf("\n");
 }
 
+/* Become uid (with its gid and groups) for good, or fail. */
+static int
+drop_to(uid_t uid, gid_t gid)
+{
+	struct passwd	*pw = getpwuid(uid);
+
+	if (pw != NULL) {
+		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+		    setgid(pw->pw_gid) == -1)
+			return -1;
+	} else if (setgroups(0, NULL) == -1 || setgid(gid) == -1)
+		return -1;
+	if (setuid(uid) == -1)
+		return -1;
+	if (setuid(0) != -1)	/* paranoia: the drop must be final */
+		return -1;
+	return 0;
+}
+
+/*
+ * Root only: for each user queue in dir but root's, fork a child that
+ * becomes the queue's owner (uid, gid and groups) before it touches a
+ * file and runs child(arg); then, in the parent, parent(arg) (may be
+ * NULL).  One child at a time, each bounded by an alarm, so one user's
+ * queue cannot hold up the others' for long.
+ */
+static void
+each_user(const char *dir, void (*child)(void *), void (*parent)(void *),
+    void *arg)
+{
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	uid_t		 seen[1024];
+	size_t		 nseen = 0, k;
+	pid_t		 pid;
+	int		 dfd, status;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid == 0)
+			continue;
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == st.st_uid)
+				break;
+		if (k < nseen || nseen == sizeof(seen) / sizeof(seen[0]))
+			continue;
+		seen[nseen++] = st.st_uid;
+		fflush(NULL);
+		if ((pid = fork()) == -1) {
+			log_warn("fork for uid %lu", (unsigned long)st.st_uid);
+			continue;
+		}
+		if (pid == 0) {
+			closedir(d);
+			alarm(FLUSH_USER_MAX_S);
+			if (drop_to(st.st_uid, st.st_gid) == -1) {
+				log_warn("cannot become uid %lu",
+				    (unsigned long)st.st_uid);
+				_exit(1);
+			}
+			child(arg);
+			fflush(NULL);
+			_exit(0);
+		}
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		if (parent != NULL)
+			parent(arg);
+	}
+	closedir(d);
+}
+
 /* The caller's own queue: print its entries, add to the counts. */
 static void
 list_one(const struct opts *o, const struct conf *c, size_t *count,
@@ -1491,82 +1571,75 @@ list_one(const struct opts *o, const struct conf *c, size_t *count,
 	spool_close(sp);
 }
 
-static int drop_to(uid_t uid, gid_t gid);
-
 /*
  * mailq: the caller's queue; for root every user's, each read by a child
  * that has become the queue's owner (root never opens another user's
  * queue with root rights), which sends its counts back through a pipe.
  */
+/* mailq over other users' queues: the counts come back through a pipe. */
+struct list_arg {
+	const struct opts	*o;
+	const struct conf	*c;
+	size_t			 count;
+	long long		 total;
+	int			 p[2];
+};
+
+static void
+list_child(void *arg)
+{
+	struct list_arg	*la = arg;
+	size_t		 cn = la->count;
+	long long	 ct = 0;
+
+	list_one(la->o, la->c, &cn, &ct, 0);
+	fflush(stdout);
+	cn -= la->count;
+	if (write(la->p[1], &cn, sizeof(cn)) < 0 ||
+	    write(la->p[1], &ct, sizeof(ct)) < 0)
+		_exit(1);
+}
+
+static void
+list_parent(void *arg)
+{
+	struct list_arg	*la = arg;
+	size_t		 cn;
+	long long	 ct;
+
+	if (read(la->p[0], &cn, sizeof(cn)) == sizeof(cn) &&
+	    read(la->p[0], &ct, sizeof(ct)) == sizeof(ct)) {
+		la->count += cn;
+		la->total += ct;
+	}
+}
+
+/*
+ * mailq: the caller's queue; for root every user's, each read by a child
+ * that has become the queue's owner (root never opens another user's
+ * queue with root rights).
+ */
 static int
 list_queue(const struct opts *o, const struct conf *c)
 {
-	struct stat	 st;
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 count = 0, cn;
-	long long	 total = 0, ct;
-	uid_t		 seen[1024];
-	size_t		 nseen = 0, k;
-	int		 dfd, p[2], status;
-	pid_t		 pid;
+	struct list_arg	la;
 
-	list_one(o, c, &count, &total, 1);
-	if (getuid() == 0 && (dfd = open(c->spool_dir, O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC)) != -1) {
-		if ((d = fdopendir(dfd)) == NULL)
-			close(dfd);
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.' || fstatat(dfd, de->d_name,
-			    &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-			    !S_ISDIR(st.st_mode) || st.st_uid == 0)
-				continue;
-			for (k = 0; k < nseen; k++)
-				if (seen[k] == st.st_uid)
-					break;
-			if (k < nseen || nseen == sizeof(seen) /
-			    sizeof(seen[0]) || pipe(p) == -1)
-				continue;
-			seen[nseen++] = st.st_uid;
-			fflush(stdout);
-			if ((pid = fork()) == -1) {
-				close(p[0]);
-				close(p[1]);
-				continue;
-			}
-			if (pid == 0) {
-				close(p[0]);
-				cn = count;
-				ct = 0;
-				if (drop_to(st.st_uid, st.st_gid) == 0)
-					list_one(o, c, &cn, &ct, 0);
-				fflush(stdout);
-				cn -= count;
-				if (write(p[1], &cn, sizeof(cn)) < 0 ||
-				    write(p[1], &ct, sizeof(ct)) < 0)
-					_exit(1);
-				_exit(0);
-			}
-			close(p[1]);
-			if (read(p[0], &cn, sizeof(cn)) == sizeof(cn) &&
-			    read(p[0], &ct, sizeof(ct)) == sizeof(ct)) {
-				count += cn;
-				total += ct;
-			}
-			close(p[0]);
-			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-				;
-		}
-		if (d != NULL)
-			closedir(d);
+	memset(&la, 0, sizeof(la));
+	la.o = o;
+	la.c = c;
+	list_one(o, c, &la.count, &la.total, 1);
+	if (getuid() == 0 && pipe2(la.p, O_CLOEXEC | O_NONBLOCK) == 0) {
+		each_user(c->spool_dir, list_child, list_parent, &la);
+		close(la.p[0]);
+		close(la.p[1]);
 	}
 	if (!o->json) {
-		if (count == 0)
+		if (la.count == 0)
 			printf("Mail queue is empty\n");
 		else
 			printf("-- %lld Kbytes in %zu Request%s.\n",
-			    (total + 1023) / 1024, count, count == 1 ? "" :
-			    "s");
+			    (la.total + 1023) / 1024, la.count, la.count == 1 ?
+			    "" : "s");
 	}
 	return EX_OK;
 }
@@ -1708,44 +1781,33 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 	spool_close(sp);
 }
 
-/* Become uid (with its gid and groups) for good, or fail. */
-static int
-drop_to(uid_t uid, gid_t gid)
-{
-	struct passwd	*pw = getpwuid(uid);
-
-	if (pw != NULL) {
-		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-		    setgid(pw->pw_gid) == -1)
-			return -1;
-	} else if (setgroups(0, NULL) == -1 || setgid(gid) == -1)
-		return -1;
-	if (setuid(uid) == -1)
-		return -1;
-	if (setuid(0) != -1)	/* paranoia: the drop must be final */
-		return -1;
-	return 0;
-}
-
 /*
  * -q as root: every user's queue, each in a child that has become the
  * owner before it touches a file (root never reads another user's mail
  * with root rights), with the system configuration and the secrets root
  * read for it beforehand.
  */
+struct flush_arg {
+	const struct opts	*o;
+	const struct conf	*sys;
+	const char		*only;
+};
+
+static void
+flush_child(void *arg)
+{
+	struct flush_arg	*fa = arg;
+
+	flush_one(fa->o, fa->sys, fa->only, 0);
+}
+
 static int
 flush_all(const struct opts *o, const struct conf *own)
 {
-	struct conf	 sys;
-	struct perr	 e;
-	struct stat	 st;
-	struct dirent	*de;
-	DIR		*d;
-	pid_t		 pid;
-	uid_t		 seen[1024];
-	size_t		 nseen = 0, k;
-	int		 status, dfd;
-	char		 only[PATH_MAX];
+	struct conf		sys;
+	struct flush_arg	fa;
+	struct perr		e;
+	char			only[PATH_MAX];
 
 	flush_one(o, own, NULL, 1);	/* root's own queue */
 	/*
@@ -1765,47 +1827,10 @@ flush_all(const struct opts *o, const struct conf *own)
 	}
 	if (deliver_preload_secrets(&sys, &e) == -1)
 		log_warnx("root's flush: %s", e.msg);
-	if ((dfd = open(sys.spool_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1 || (d = fdopendir(dfd)) == NULL) {
-		if (dfd != -1)
-			close(dfd);
-		conf_free(&sys);
-		return EX_OK;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISDIR(st.st_mode) || st.st_uid == 0)
-			continue;
-		for (k = 0; k < nseen; k++)
-			if (seen[k] == st.st_uid)
-				break;
-		if (k < nseen || nseen == sizeof(seen) / sizeof(seen[0]))
-			continue;
-		seen[nseen++] = st.st_uid;
-		fflush(NULL);
-		if ((pid = fork()) == -1) {
-			log_warn("fork for uid %lu", (unsigned long)st.st_uid);
-			continue;
-		}
-		if (pid == 0) {
-			closedir(d);
-			/* one user's queue cannot hold up everyone's for
-			 * long: every step has its timeout, this bounds all */
-			alarm(FLUSH_USER_MAX_S);
-			if (drop_to(st.st_uid, st.st_gid) == -1) {
-				log_warn("cannot become uid %lu",
-				    (unsigned long)st.st_uid);
-				_exit(1);
-			}
-			flush_one(o, &sys, only, 0);
-			conf_free(&sys);
-			_exit(0);
-		}
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-	}
-	closedir(d);
+	fa.o = o;
+	fa.sys = &sys;
+	fa.only = only;
+	each_user(sys.spool_dir, flush_child, NULL, &fa);
 	conf_free(&sys);
 	return EX_OK;
 }
