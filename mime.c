@@ -29,6 +29,9 @@
  *   keeps (RFC 2047 words could avoid that but structured fields may not
  *   use them).  Its trailing blanks are dropped.  Header text is never
  *   encoded: 8-bit header text needs SMTPUTF8, the caller's business.
+ * - re-wrapping quoted-printable or base64 drops only what decoders drop
+ *   anyway (RFC 2045 6.7 (3) trailing blanks, 6.8 characters outside the
+ *   alphabet), and under MIME_7BIT a raw 8-bit octet in QP becomes =XX.
  * - preamble and epilogue lines, which MIME readers skip, are encoded one
  *   by one as quoted-printable when they hold what the flags forbid.
  * - delimiters match strictly (RFC 2046 5.1.1: "--", the boundary, "--"
@@ -57,7 +60,6 @@
 #define MIME_B64_MAX	  76	/* RFC 2045 6.8 */
 #define MIME_CT_MAX	  8192	/* of a Content-Type value, for parsing */
 #define MIME_CTE_MAX	  256
-#define MIME_PASS_MAX	  (1024 * 1024)
 #define MIME_RD_SIZE	  65536
 
 _Static_assert(MIME_HEAD_MAX > MIME_LINE_MAX + 1, "head holds a full line");
@@ -401,7 +403,7 @@ name_is(const struct mime_line *ln, size_t n, const char *name)
 	    strncasecmp((const char *)ln->head, name, n) == 0;
 }
 
-/* RFC 2045 6.7: a soft line break, then an empty output line. */
+/* RFC 2045 6.7 (5): end the output line with a soft break, start anew. */
 static int
 qp_soft(struct mime_ctx *c)
 {
@@ -504,7 +506,11 @@ qpw_line(struct mime_ctx *c, const struct mime_line *ln)
 {
 	c->outlen = 0;
 	c->p1 = c->p2 = 0;
-	if (line_feed(c, ln, 0, ln->len, qpw_feed) == -1)
+	/*
+	 * Rule (3): decoders drop trailing blanks, which a soft break after
+	 * them would keep: drop them first.
+	 */
+	if (line_feed(c, ln, 0, ln->lastnw, qpw_feed) == -1)
 		return -1;
 	return emit(c, c->out, c->outlen);
 }

@@ -42,11 +42,38 @@ int	mime_scan(FILE *in, struct mime_info *mi, struct perr *e);
  *   a single-part message without MIME-Version gets one);
  * - a base64 or quoted-printable part with over-long lines is re-wrapped
  *   (both lossless);
- * - a binary part is left as it is.
+ * - a binary part is left as it is unless it needs fixing (a long line,
+ *   or 8-bit bytes under MIME_7BIT): then it becomes base64, as SMTP
+ *   without BINARYMIME cannot carry it otherwise.
  * Everything else passes byte for byte.  Returns 0, or -1 with e filled
  * (a put failure returns -1 with whatever put left in e).
  */
 int	mime_transform(FILE *in, int flags, mime_put_fn put, void *arg,
 	    struct perr *e);
+
+/*
+ * What mime_transform() decides where the comment above is silent:
+ * - when mime_scan() found has_long, pass MIME_FIX_LONG: without it a long
+ *   line goes out unchanged, and one over MIME_PASS_MAX octets, which put
+ *   would need whole in memory, fails (-1, e->temp 0);
+ * - message/rfc822 may not be encoded (RFC 2046 5.2.1), so the message it
+ *   holds is fixed like any other: header lines folded, leaves encoded (a
+ *   single-part one gets MIME-Version);
+ * - "left as it is" holds for a binary part only while it fits: binary
+ *   cannot travel without BINARYMIME (RFC 3030), so one holding what flags
+ *   forbid becomes base64 of its lines joined by CRLF;
+ * - an unknown Content-Transfer-Encoding is taken for 8bit; a multipart
+ *   claiming quoted-printable or base64 is taken for a leaf;
+ * - header text is never encoded: with MIME_7BIT an 8-bit header stays as
+ *   it is (it needs SMTPUTF8); a run with no white space to fold at is cut,
+ *   and unfolding it gives a space where it was cut;
+ * - an encoded last line without LF ends on a soft line break, so that
+ *   the part decodes to exactly its octets;
+ * - preamble and epilogue lines are encoded one by one when they need it.
+ * The output is the input, line for line, when flags ask for nothing
+ * mime_scan() found.  Memory stays near 100 KiB whatever the size of the
+ * message or of a line; in is left at no particular position.
+ */
+#define MIME_PASS_MAX	(1024 * 1024)
 
 #endif

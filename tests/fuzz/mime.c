@@ -11,9 +11,9 @@
  *   - the output, transformed again with the same flags, comes out the
  *     same: what was written is a message mime.c reads the same way;
  *   - the output never grows beyond a fixed multiple of the input.
- * When the first octet is odd, the rest is the body of a single-part
- * message: after MIME_FIX_LONG | MIME_7BIT it must decode back (QP, as
- * RFC 2045 6.7 says) to exactly those octets.
+ * When the first octet is 1 to 4, the rest is the body of a single-part
+ * message whose encoding it selects, and what mime.c writes must decode
+ * back to it (fuzz_single).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -114,7 +114,10 @@ hexval(int c)
 	return -1;
 }
 
-/* Decode QP text t (LF-separated lines) into d, returning its length. */
+/*
+ * Decode QP text t (LF-separated lines) into d as RFC 2045 6.7 says,
+ * leniently: an '=' that starts no escape stays.  Returns the length.
+ */
 static size_t
 qp_decode(const char *t, size_t len, char *d)
 {
@@ -145,31 +148,148 @@ qp_decode(const char *t, size_t len, char *d)
 	return n;
 }
 
-static void
-fuzz_roundtrip(const char *body, size_t blen, struct out *o)
+/* Is t QP whose every '=' opens an escape or a soft break? */
+static int
+qp_valid(const char *t, size_t len)
 {
-	static const char	 hdr[] = "Subject: f\n\n";
-	static const char	 qp[] = "Subject: f\nMIME-Version: 1.0\n"
-	    "Content-Transfer-Encoding: quoted-printable\n\n";
-	char			*msg, *d;
-	size_t			 len = sizeof(hdr) - 1 + blen, n;
+	size_t	i, j;
 
-	if ((msg = malloc(len)) == NULL)
+	for (i = 0; i < len; i++) {
+		if (t[i] != '=')
+			continue;
+		if (i + 2 < len && hexval(t[i + 1]) >= 0 &&
+		    hexval(t[i + 2]) >= 0)
+			continue;
+		for (j = i + 1; j < len && (t[j] == ' ' || t[j] == '\t'); j++)
+			;
+		if (j < len && t[j] != '\n')
+			return 0;
+	}
+	return 1;
+}
+
+/* The base64 alphabet characters of t, in order, into d. */
+static size_t
+b64_chars(const char *t, size_t len, char *d)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if ((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' &&
+		    t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') ||
+		    t[i] == '+' || t[i] == '/' || t[i] == '=')
+			d[n++] = t[i];
+	return n;
+}
+
+static size_t
+b64_decode(const char *t, size_t len, unsigned char *d)
+{
+	static const char	 a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+	unsigned long		 acc = 0;
+	size_t			 i, n = 0;
+	int			 bits = 0;
+
+	for (i = 0; i < len && t[i] != '='; i++) {
+		if (t[i] == '\0' || (p = strchr(a, t[i])) == NULL)
+			continue;
+		acc = (acc << 6 | (unsigned long)(p - a)) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			d[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+/*
+ * The body, after the fixed header hdr, of a single-part message, run
+ * with MIME_FIX_LONG | MIME_7BIT:
+ * 1: plain text, which must decode back from QP to exactly the body;
+ * 2: quoted-printable, which must decode as before when it is valid QP;
+ * 3: base64, whose alphabet characters must stay as they were;
+ * 4: binary, whose base64 must decode to the lines joined by CRLF.
+ */
+static void
+fuzz_single(int mode, const char *body, size_t blen, struct out *o)
+{
+	static const char *const hdrs[] = { "", "Subject: f\n\n",
+	    "Content-Transfer-Encoding: quoted-printable\n\n",
+	    "Content-Transfer-Encoding: base64\n\n",
+	    "Content-Transfer-Encoding: binary\n\n" };
+	static const char *const outs[] = { "", ("Subject: f\n"
+	    "MIME-Version: 1.0\nContent-Transfer-Encoding: quoted-printable\n\n"),
+	    "Content-Transfer-Encoding: quoted-printable\n\n",
+	    "Content-Transfer-Encoding: base64\n\n",
+	    ("Content-Transfer-Encoding: base64\nMIME-Version: 1.0\n\n") };
+	const char	*hdr = hdrs[mode], *oh = outs[mode];
+	char		*msg, *d, *d2, *bl;
+	size_t		 hlen = strlen(hdr), ohlen = strlen(oh);
+	size_t		 len = hlen + blen, n, n2, i;
+
+	if ((msg = malloc(len)) == NULL || (d = malloc(o->cap + len)) == NULL ||
+	    (d2 = malloc(2 * len + 1)) == NULL)
 		abort();
-	memcpy(msg, hdr, sizeof(hdr) - 1);
-	memcpy(msg + sizeof(hdr) - 1, body, blen);
+	memcpy(msg, hdr, hlen);
+	memcpy(msg + hlen, body, blen);
 	transform(msg, len, MIME_FIX_LONG | MIME_7BIT, o);
-	if (o->len >= sizeof(qp) - 1 &&
-	    memcmp(o->buf, qp, sizeof(qp) - 1) == 0) {
-		if ((d = malloc(o->len)) == NULL)
+	if (o->len < ohlen || memcmp(o->buf, oh, ohlen) != 0) {
+		/* nothing re-encoded: nothing changed */
+		if (!same_lines(msg, len, o))
 			abort();
-		n = qp_decode(o->buf + sizeof(qp) - 1,
-		    o->len - (sizeof(qp) - 1), d);
+		goto out;
+	}
+	switch (mode) {
+	case 1:
+		n = qp_decode(o->buf + ohlen, o->len - ohlen, d);
 		if (n != blen || memcmp(d, body, blen) != 0)
 			abort();
-		free(d);
-	} else if (!same_lines(msg, len, o))
-		abort();
+		for (i = ohlen; i < o->len; i = n + 1) {
+			n = (size_t)((char *)memchr(o->buf + i, '\n',
+			    o->len - i) - o->buf);
+			if (n - i > 76)
+				abort();
+		}
+		break;
+	case 2:
+		if (!qp_valid(body, blen))
+			break;
+		/* What goes out ends in LF even where the body did not. */
+		if ((bl = malloc(blen + 1)) == NULL)
+			abort();
+		memcpy(bl, body, blen);
+		n = blen;
+		if (blen > 0 && body[blen - 1] != '\n')
+			bl[n++] = '\n';
+		n2 = qp_decode(bl, n, d2);
+		n = qp_decode(o->buf + ohlen, o->len - ohlen, d);
+		free(bl);
+		if (n != n2 || memcmp(d, d2, n) != 0)
+			abort();
+		break;
+	case 3:
+		n = b64_chars(o->buf + ohlen, o->len - ohlen, d);
+		n2 = b64_chars(body, blen, d2);
+		if (n != n2 || memcmp(d, d2, n) != 0)
+			abort();
+		break;
+	case 4:
+		n = b64_decode(o->buf + ohlen, o->len - ohlen,
+		    (unsigned char *)d);
+		for (i = n2 = 0; i < blen; i++) {
+			if (body[i] == '\n')
+				d2[n2++] = '\r';
+			d2[n2++] = body[i];
+		}
+		if (n != n2 || memcmp(d, d2, n) != 0)
+			abort();
+		break;
+	}
+out:
+	free(d2);
+	free(d);
 	free(msg);
 }
 
@@ -191,8 +311,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((o.buf = malloc(o.cap)) == NULL ||
 	    (o2.buf = malloc(o2.cap)) == NULL)
 		abort();
-	if (size > 0 && (data[0] & 1)) {
-		fuzz_roundtrip(in + 1, size - 1, &o);
+	if (size > 0 && data[0] >= 1 && data[0] <= 4) {
+		fuzz_single(data[0], in + 1, size - 1, &o);
 		goto done;
 	}
 	mi.has_long = mi.has_8bit = 0;

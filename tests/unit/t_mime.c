@@ -812,6 +812,26 @@ t_delimiters(void)
 	    strstr(s.buf, "\n--p--\n") != NULL,
 	    "delimiters: near misses are content, encoded without '-' first");
 	free(msg);
+	/* a soft break must not leave "--p" at the start of a line */
+	free(line);
+	line = fill(75, "x");
+	msg = cat("Content-Type: multipart/mixed; boundary=p\n\n--p\n\n\xff\n",
+	    line, "--p\n--p--\n", NULL);
+	rc = run(msg, MIME_7BIT, &s);
+	CHECK(rc == 0 && strstr(s.buf, "=\n=2D-p\n--p--\n") != NULL,
+	    "delimiters: none made by a soft break");
+	free(msg);
+	/* nor by folding a header that starts like one ("--x:" is one) */
+	free(line);
+	line = fill(1000, "a");
+	msg = cat("Content-Type: multipart/mixed; boundary=\"x:\"\n\n--x:\n"
+	    "--x: ", line, "\n\nb\n--x:--\n", NULL);
+	rc = run(msg, MIME_FIX_LONG, &s);
+	CHECK(rc == 0 && strstr(s.buf, "--x:\nContent-Transfer-Encoding: "
+	    "quoted-printable\n\n=2D-x: aaa") != NULL &&
+	    strstr(s.buf, "\n--x:\n ") == NULL,
+	    "delimiters: none made by folding");
+	free(msg);
 	free(line);
 	free(pad);
 	free(s.buf);
@@ -960,6 +980,73 @@ t_errors(void)
 	fclose(fp);
 	free(msg);
 	free(line);
+	free(s.buf);
+}
+
+static void
+t_corners(void)
+{
+	struct sink	 s = { 0 };
+	char		*blank, *line, *msg;
+	int		 rc;
+
+	/* comments, quoted strings and junk before the boundary */
+	rc = run("Content-Type: multipart/mixed (a \\) (nested)) ; "
+	    "charset=\"x;y\\\"z\" ; junk ; (c;) Boundary = \"a\\\"b\" ; "
+	    "boundary=no\n\n--a\"b\nContent-Transfer-Encoding: X-UUencode\n\n"
+	    "\xff\n--a\"b--\n", MIME_7BIT, &s);
+	CHECK_STR(s.buf, "Content-Type: multipart/mixed (a \\) (nested)) ; "
+	    "charset=\"x;y\\\"z\" ; junk ; (c;) Boundary = \"a\\\"b\" ; "
+	    "boundary=no\n\n--a\"b\nContent-Transfer-Encoding: "
+	    "quoted-printable\n\n=FF\n--a\"b--\n",
+	    "corners: Content-Type syntax, unknown CTE taken for 8bit");
+	/* an inner multipart that never opens: its preamble meets the outer */
+	rc = run("Content-Type: multipart/mixed; boundary=o\n\n--o\n"
+	    "Content-Type: multipart/mixed; boundary=i\n\n\xff\n--o\n\n"
+	    "\xfe\n--o--\n", MIME_7BIT, &s);
+	CHECK_STR(s.buf, "Content-Type: multipart/mixed; boundary=o\n\n--o\n"
+	    "Content-Type: multipart/mixed; boundary=i\n\n=FF\n--o\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n=FE\n--o--\n",
+	    "corners: inner preamble ended by the outer boundary");
+	/* trailing blanks, blank continuations, a long run of blanks */
+	blank = fill(1100, " ");
+	line = fill(1100, "w");
+	msg = cat("X-T: short", blank, "\n", blank, "\nX-L:\n", blank, "\t",
+	    blank, "x\n\nb\n", NULL);
+	rc = run(msg, MIME_FIX_LONG, &s);
+	CHECK(rc == 0 && s.maxline <= MIME_LINE_MAX, "corners: blanks");
+	CHECK(strncmp(s.buf, "X-T: short\n \nX-L:\n ", 19) == 0 &&
+	    strcmp(s.buf + s.len - 6, " x\n\nb\n") == 0 &&
+	    strspn(s.buf + 18, " \t") == s.len - 23,
+	    "corners: header blanks trimmed, a long run of them shortened");
+	free(msg);
+	/* inside a multipart a line starting "--" is no header field */
+	rc = run("Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "--x: y\n\xff\n--b--\n", MIME_7BIT, &s);
+	CHECK_STR(s.buf, "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n=2D-x: y\n=FF\n"
+	    "--b--\n", "corners: \"--x:\" in a part starts its body");
+	/* a Content-Type too long to keep: its boundary is lost, no harm */
+	free(blank);
+	blank = fill(9000, "p");
+	msg = cat("Content-Type: multipart/mixed; x=", blank, "; boundary=b\n"
+	    "\n--b\n\n\xff\n--b--\n", NULL);
+	rc = run(msg, MIME_FIX_LONG | MIME_7BIT, &s);
+	CHECK(rc == 0 && s.maxline <= MIME_LINE_MAX && !s.has8,
+	    "corners: 9000-octet Content-Type");
+	free(msg);
+	free(line);
+	free(blank);
+	/* without MIME_FIX_LONG a line put() would need whole is refused */
+	blank = fill(2 * 1024 * 1024, "q");
+	msg = cat("Subject: x\n\n", blank, "\n", NULL);
+	rc = run(msg, 0, &s);
+	CHECK(rc == -1 && err.temp == 0 && strstr(err.msg, "too long") != NULL,
+	    "corners: 2 MB line without MIME_FIX_LONG refused (%s)", err.msg);
+	rc = run(msg, MIME_FIX_LONG, &s);
+	CHECK(rc == 0 && s.maxline <= 76, "corners: and fixed with it");
+	free(msg);
+	free(blank);
 	free(s.buf);
 }
 
@@ -1118,6 +1205,7 @@ main(void)
 	t_binary();
 	t_scan();
 	t_errors();
+	t_corners();
 	t_idempotent();
 	return tap_done();
 }
