@@ -1056,7 +1056,8 @@ aliases_cur_end(struct aliases *a, struct aliases_cur *c, struct perr *e)
 	a->nent++;
 	if (end - b > a->longest)
 		a->longest = end - b;
-	a->total += end - b;
+	/* as sendmail's readaliases(): the name and its right-hand side */
+	a->total += strlen(c->name) + (end - b);
 	rc = 0;
 out:
 	aliases_list_free(&l);

@@ -713,6 +713,13 @@ who_init(struct who *w, const struct opts *o, const struct conf *c)
 		    e.msg);
 }
 
+static void
+who_free(struct who *w)
+{
+	aliases_free(w->aliases);
+	w->aliases = NULL;
+}
+
 /* A local recipient: a bare name, name@localhost or name@our host name. */
 static int
 is_local(const char *addr, void *arg)
@@ -1058,7 +1065,7 @@ deliver_now(const struct opts *o, const struct conf *c, const struct who *w,
 }
 
 static int
-submit(struct opts *o, struct conf *c)
+submit_as(struct opts *o, struct conf *c, struct who *wp)
 {
 	struct spool	*sp;
 	struct who	 w;
@@ -1071,7 +1078,7 @@ submit(struct opts *o, struct conf *c)
 	pid_t		 pid;
 	int		 ex, rewrite, report;
 
-	who_init(&w, o, c);
+	w = *wp;
 	given = NULL;
 	if (o->from != NULL) {
 		check_text("-f address", o->from);
@@ -1138,6 +1145,18 @@ submit(struct opts *o, struct conf *c)
 	ex = deliver_now(o, c, &w, sp, qid, data, report);
 	fclose(data);
 	spool_close(sp);
+	return ex;
+}
+
+static int
+submit(struct opts *o, struct conf *c)
+{
+	struct who	w;
+	int		ex;
+
+	who_init(&w, o, c);
+	ex = submit_as(o, c, &w);
+	who_free(&w);
 	return ex;
 }
 
@@ -1250,6 +1269,7 @@ smtp_mode(const struct opts *o, const struct conf *c)
 	b.w = &w;
 	if ((b.sp = open_queue(c, 1)) == NULL) {
 		printf("421 4.3.0 %s queue unavailable\r\n", w.host);
+		who_free(&w);
 		return EX_CANTCREAT;
 	}
 	memset(&ops, 0, sizeof(ops));
@@ -1276,6 +1296,7 @@ smtp_mode(const struct opts *o, const struct conf *c)
 done:
 	free(b.qids);
 	spool_close(b.sp);
+	who_free(&w);
 	return n == -1 ? EX_IOERR : EX_OK;
 }
 
@@ -1315,20 +1336,32 @@ verify(const struct opts *o, const struct conf *c)
 	struct who		 w;
 	struct perr		 e;
 	char			**rc = NULL, **fin, **orig, *sender, *from_addr;
-	char			*origin;
+	char			*origin, *given;
 	const char		*d;
 	size_t			 nrc, nfin, i, j, h;
 	int			 bad = 0, rewrite;
 
-	who_init(&w, o, c);
-	sender = make_sender(c, &w, NULL, &from_addr, &rewrite, &origin);
-	if (sender == NULL)
-		return EX_TEMPFAIL;
-	(void)conf_route(c, origin != NULL ? origin : sender, &r);
 	if (o->nrcpts == 0) {
 		fprintf(stderr, "posthorn: -bv needs addresses\n");
 		return EX_USAGE;
 	}
+	given = NULL;
+	if (o->from != NULL) {
+		/* -f chooses the route, as at submission */
+		check_text("-f address", o->from);
+		if ((given = addr_envelope(o->from, 1, &e)) == NULL) {
+			fprintf(stderr, "posthorn: -f: %s\n", e.msg);
+			return EX_DATAERR;
+		}
+	}
+	who_init(&w, o, c);
+	sender = make_sender(c, &w, given, &from_addr, &rewrite, &origin);
+	free(given);
+	if (sender == NULL) {
+		who_free(&w);
+		return EX_TEMPFAIL;
+	}
+	(void)conf_route(c, origin != NULL ? origin : sender, &r);
 	for (i = 0; i < (size_t)o->nrcpts; i++) {
 		nrc = 0;
 		rc = NULL;
@@ -1400,6 +1433,7 @@ next:
 	free(sender);
 	free(origin);
 	free(from_addr);
+	who_free(&w);
 	return bad ? EX_NOUSER : EX_OK;
 }
 
