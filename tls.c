@@ -10,6 +10,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,6 +28,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -261,6 +263,50 @@ ssl_wait(struct tls_conn *c, int rc, const struct timespec *deadline)
 	}
 }
 
+/*
+ * The client key, refused when group or others may read it (SPEC 6),
+ * checked on the descriptor that is then read.
+ */
+static int
+load_key(SSL_CTX *ctx, const char *path, struct perr *e)
+{
+	struct stat	 st;
+	EVP_PKEY	*key;
+	BIO		*bio;
+	FILE		*fp;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return perr_sys(e, 1, "tls_key %s", path);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr_set(e, 0, "tls_key %s: not a regular file", path);
+	}
+	if ((st.st_mode & 077) != 0) {
+		close(fd);
+		return perr_set(e, 0, "tls_key %s is readable by group or "
+		    "others; run: chmod 600 %s", path, path);
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return perr_sys(e, 1, "tls_key %s", path);
+	}
+	if ((bio = BIO_new_fp(fp, BIO_CLOSE)) == NULL) {
+		fclose(fp);
+		return perr_set(e, 1, "tls_key %s: out of memory", path);
+	}
+	key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (key == NULL || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+		EVP_PKEY_free(key);
+		ERR_clear_error();
+		return perr_set(e, 0, "tls_key %s: not a PEM private key that "
+		    "OpenSSL can use", path);
+	}
+	EVP_PKEY_free(key);
+	return 0;
+}
+
 static int
 is_ip_literal(const char *name)
 {
@@ -317,9 +363,10 @@ tls_start(struct tls_conn *c, const struct tls_params *p,
 			perr_set(e, 0, "tls_cert %s: cannot load", p->cert);
 			return -1;
 		}
-		if (SSL_CTX_use_PrivateKey_file(c->ctx,
-		    p->key != NULL ? p->key : p->cert, SSL_FILETYPE_PEM) != 1 ||
-		    SSL_CTX_check_private_key(c->ctx) != 1) {
+		if (load_key(c->ctx, p->key != NULL ? p->key : p->cert, e) ==
+		    -1)
+			return -1;
+		if (SSL_CTX_check_private_key(c->ctx) != 1) {
 			ssl_error(e, "tls_key");
 			perr_set(e, 0, "tls_key %s: cannot load or does not "
 			    "match tls_cert", p->key != NULL ? p->key :
