@@ -32,6 +32,7 @@ struct auth {
 	char		 first_bare[AUTH_BUF];	/* client-first-message-bare */
 	unsigned char	 salted[SHA256_DIGEST_LENGTH];
 	char		 authmsg[3 * AUTH_BUF];
+	int		 verified;		/* SCRAM: server signature ok */
 };
 
 static const struct {
@@ -344,7 +345,14 @@ scram_verify(struct auth *a, const char *chal, char *out, struct perr *e)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: the server's "
 		    "signature is wrong (not the real server?)");
 	out[0] = '\0';		/* an empty response ends the exchange */
+	a->verified = 1;
 	return 0;
+}
+
+int
+auth_complete(const struct auth *a)
+{
+	return a->mech != AUTH_SCRAM_SHA256 || a->verified;
 }
 
 int

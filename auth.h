@@ -50,6 +50,14 @@ void	auth_set_nonce(struct auth *a, const char *nonce);
 int	auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 	    struct perr *e);
 
+/*
+ * 1 when the exchange proved what it must: for SCRAM-SHA-256 that the
+ * server's signature was checked (RFC 5802 3); others have nothing to
+ * prove.  A 235 without it means a server that never showed it knows the
+ * password.
+ */
+int	auth_complete(const struct auth *a);
+
 /* Wipe and free. */
 void	auth_free(struct auth *a);
 

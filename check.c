@@ -307,7 +307,7 @@ check_domain(const struct conf *c, const char *domain, const char *helo)
 
 int
 check_run(const struct conf *c, const char *domain, const char *helo,
-    const char *maildomain)
+    const char *maildomain, const char *sender)
 {
 	struct conf_relay	 r;
 	struct perr		 e;
@@ -347,6 +347,17 @@ check_run(const struct conf *c, const char *domain, const char *helo,
 	if (domain != NULL)
 		return check_domain(c, domain, helo);
 	r = c->relay;
+	if (sender != NULL) {
+		int route = conf_route(c, sender, &r);
+
+		if (route > 0)
+			printf("\nmail from <%s> takes route %s:\n", sender,
+			    c->routes[route - 1].pattern);
+		else
+			printf("\nmail from <%s> takes no route: the global "
+			    "keys\n", sender);
+		print_relay("    ", &r);
+	}
 	if (r.nhosts == 0) {
 		printf("\nno smarthost is set: mail goes straight to each "
 		    "recipient domain's MX hosts; test one with --check "

@@ -101,17 +101,25 @@ secret_command(const char *cmd, char *buf, size_t bufsz, struct perr *e)
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
 
+		/* its own process group, so a timeout ends all it started */
+		(void)setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
 		if (devnull != -1)
 			dup2(devnull, STDIN_FILENO);
 		dup2(p[1], STDOUT_FILENO);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	(void)setpgid(pid, pid);	/* either side may win the race */
 	close(p[1]);
 	tls_deadline(&dl, PASSCMD_TIMEOUT_MS);
 	pfd.fd = p[0];
 	pfd.events = POLLIN;
-	while (len + 1 < bufsz) {
+	/* read to the end (a password manager may print notes after the
+	 * first line), keeping only what fits: the first line is used */
+	for (;;) {
+		char	junk[512];
+
 		if ((ms = tls_ms_until(&dl)) <= 0) {
 			rc = perr_set(e, 1, "auth_password_command timed out "
 			    "after %ds", PASSCMD_TIMEOUT_MS / 1000);
@@ -119,17 +127,20 @@ secret_command(const char *cmd, char *buf, size_t bufsz, struct perr *e)
 		}
 		if (poll(&pfd, 1, (int)ms) <= 0)
 			continue;
-		if ((n = read(p[0], buf + len, bufsz - 1 - len)) <= 0)
+		if (len + 1 < bufsz)
+			n = read(p[0], buf + len, bufsz - 1 - len);
+		else
+			n = read(p[0], junk, sizeof(junk));
+		if (n <= 0)
 			break;
-		len += n;
-		if (memchr(buf, '\n', len) != NULL)
-			break;
+		if (len + 1 < bufsz)
+			len += n;
 	}
 	close(p[0]);
 	buf[len] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (rc == -1)
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
@@ -141,6 +152,40 @@ secret_command(const char *cmd, char *buf, size_t bufsz, struct perr *e)
 	if (rc == -1)
 		explicit_bzero(buf, bufsz);
 	return rc;
+}
+
+/* -1 when path exists, can be opened, and group or others may read it. */
+static int
+private_file(const char *key, const char *path, struct perr *e)
+{
+	struct stat	st;
+	int		fd;
+
+	if (path == NULL)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1)
+		return 0;	/* root's alone, or missing: delivery says */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0) {
+		close(fd);
+		return perr_set(e, 0, "%s %s is readable by group or others; "
+		    "run: chmod 600 %s", key, path, path);
+	}
+	close(fd);
+	return 0;
+}
+
+int
+deliver_check_files(const struct conf_relay *r, struct perr *e)
+{
+	if (r->auth_user != NULL && r->auth_password == NULL &&
+	    private_file("auth_password_file", r->auth_password_file, e) == -1)
+		return -1;
+	if (r->tls_cert != NULL && private_file("tls_key", r->tls_key != NULL ?
+	    r->tls_key : r->tls_cert, e) == -1)
+		return -1;
+	return 0;
 }
 
 int

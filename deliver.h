@@ -60,6 +60,13 @@ struct conf_relay;
 int	deliver_secret(const struct conf_relay *r, char *buf, size_t bufsz,
 	    struct perr *e);
 
+/*
+ * Refuse (-1, e->temp 0) a password file or client key of relay r that
+ * group or others may read, when it can be opened: checked at
+ * submission so the caller hears of it (exit 78), not only the log.
+ */
+int	deliver_check_files(const struct conf_relay *r, struct perr *e);
+
 /* QUIT and forget the cached session, if any. */
 void	deliver_cache_close(struct deliver_cache *cache);
 

@@ -1093,6 +1093,19 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 		fprintf(stderr, "posthorn: out of memory\n");
 		return EX_TEMPFAIL;
 	}
+	{
+		struct conf_relay r;
+
+		/* an insecure secret is a configuration error, said now */
+		(void)conf_route(c, origin != NULL ? origin : sender, &r);
+		if (deliver_check_files(&r, &e) == -1) {
+			fprintf(stderr, "posthorn: %s\n", e.msg);
+			free(sender);
+			free(origin);
+			free(from_addr);
+			return EX_CONFIG;
+		}
+	}
 	for (i = 0; i < (size_t)o->nrcpts; i++) {
 		check_text("recipient", o->rcpts[i]);
 		if (add_rcpt_arg(&rc, &nrc, o->rcpts[i], w.dom, &e) == -1) {
@@ -1208,6 +1221,15 @@ bs_submit(void *arg, const char *from, char *const *rcpts, size_t nrcpts,
 	    &origin)) == NULL) {
 		(void)snprintf(reply, replysz, "451 4.3.0 out of memory");
 		return -1;
+	}
+	{
+		struct conf_relay r;
+
+		(void)conf_route(b->c, origin != NULL ? origin : sender, &r);
+		if (deliver_check_files(&r, &e) == -1) {
+			(void)snprintf(reply, replysz, "451 4.3.5 %s", e.msg);
+			goto fail;
+		}
 	}
 	for (i = 0; i < nrcpts; i++)
 		if (add_rcpt_arg(&rc, &nrc, rcpts[i], b->w->dom, &e) == -1) {
@@ -1925,8 +1947,8 @@ main(int argc, char **argv)
 			char host[256], dom[256];
 
 			names(&c, host, sizeof(host), dom, sizeof(dom));
-			ex = check_run(&c, o.target, host, dom) == 0 ? EX_OK :
-			    EX_UNAVAILABLE;
+			ex = check_run(&c, o.target, host, dom, o.from) == 0 ?
+			    EX_OK : EX_UNAVAILABLE;
 		}
 		break;
 	case MODE_SHOW:

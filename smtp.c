@@ -384,6 +384,12 @@ smtp_auth(struct smtp *s, int *code, struct perr *e)
 			goto fail;
 		}
 	}
+	if (r.code == 235 && !auth_complete(a)) {
+		auth_free(a);
+		return perr_set(e, 1, "%s accepted AUTH %s without proving "
+		    "that it knows the password (no server signature); "
+		    "refusing it", s->p.host, auth_name(mech));
+	}
 	auth_free(a);
 	if (r.code == 235)
 		return 0;

@@ -375,3 +375,52 @@ check_no_secret() {	# what file user password
 $(secret_forms "$3" "$4")
 EOF_S
 }
+
+# --- additions for the credential tests (t_cred_*) ---------------------------
+#
+#   make_client_cert    (after make_certs) a TLS client certificate from
+#                       the test CA (extendedKeyUsage clientAuth, CN
+#                       posthorn-client), key mode 0600; sets CLIENT_CERT,
+#                       CLIENT_KEY
+#   check_no_secret_in USER PASSWORD PATH...  no file under the PATHs
+#                       (directories searched recursively) holds PASSWORD,
+#                       its base64, the AUTH PLAIN blob's base64 or the
+#                       XOAUTH2 blob's base64 (PASSWORD as the token)
+
+make_client_cert() {
+	local d=$TESTTMP/certs
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$d/client.key" -out "$d/client.csr" \
+	    -subj "/CN=posthorn-client" 2>>"$d/openssl.log" ||
+	    fail "openssl: cannot make the client CSR"
+	printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+	    "keyUsage=critical,digitalSignature" "extendedKeyUsage=clientAuth" \
+	    >"$d/client.ext"
+	openssl x509 -req -in "$d/client.csr" -CA "$d/test-ca.crt" \
+	    -CAkey "$d/test-ca.key" -CAcreateserial -days 2 \
+	    -extfile "$d/client.ext" -out "$d/client.crt" \
+	    2>>"$d/openssl.log" || fail "openssl: cannot sign the client cert"
+	chmod 600 "$d/client.key"
+	CLIENT_CERT=$d/client.crt CLIENT_KEY=$d/client.key
+}
+
+check_no_secret_in() {	# user password path...
+	local u=$1 p=$2 forms f form
+	shift 2
+	forms=$(secret_forms "$u" "$p"
+	    "$PYTHON" - "$u" "$p" <<'EOF_PY'
+import base64, sys
+u, p = sys.argv[1].encode(), sys.argv[2].encode()
+print(base64.b64encode(b"user=" + u + b"\x01auth=Bearer " + p +
+                       b"\x01\x01").decode())
+EOF_PY
+	)
+	while IFS= read -r f; do
+		while IFS= read -r form; do
+			[ -n "$form" ] || continue
+			if grep -qaF -- "$form" "$f"; then
+				fail "$f holds the secret (as '$form')"
+			fi
+		done <<<"$forms"
+	done < <(find "$@" -type f 2>/dev/null)
+}

@@ -45,11 +45,28 @@
 # too big for a command line).  --faulty-connections N applies the faults to the first N
 # connections only (0, the default: all).
 #
+# --auth-mechs also takes SCRAM-SHA-256 (RFC 5802/7677: the server checks
+# the client proof with --auth-password, then sends its signature v= in a
+# 334 and answers 235 after the client's empty response; the computation is
+# checked against RFC 7677's example at start) and XOAUTH2 (the client sends
+# "user=U\x01auth=Bearer TOKEN\x01\x01", TOKEN being --auth-password; a
+# wrong one gets a 334 with a JSON error, then 535).  --scram-bad-signature
+# sends a wrong v= (a server that does not know the password), and
+# --scram-no-signature answers 235 to the client-final message without
+# sending v= at all; --scram-iterations N (default 4096).  session.log
+# then also has "AUTH-ABORTED MECH user" (the client answered "*").
+#
+# --client-ca FILE requires a client certificate issued by FILE's CA in the
+# TLS handshake (STARTTLS or implicit): session.log has
+# "TLS-CLIENT-CERT subject" after the TLS line, msg-N.env "client_cert"
+# (the subject as "CN=...", or null).
+#
 # Binds to loopback only.  SIGTERM or SIGINT stops it.
 
 import argparse
 import asyncio
 import base64
+import binascii
 import collections
 import hashlib
 import hmac
@@ -72,6 +89,75 @@ STEPS = {"greeting", "ehlo", "helo", "mail", "rcpt", "data", "middata", "eod",
          "rset", "noop", "quit", "starttls", "auth"}
 
 log = logging.getLogger("peer")
+
+ALL_MECHS = ("PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "XOAUTH2")
+
+
+def cert_subject(cert):
+    """getpeercert()'s subject as "CN=x,O=y", or None."""
+    if not cert or "subject" not in cert:
+        return None
+    short = {"commonName": "CN", "organizationName": "O",
+             "organizationalUnitName": "OU", "countryName": "C"}
+    return ",".join("%s=%s" % (short.get(k, k), v)
+                    for rdn in cert["subject"] for k, v in rdn)
+
+
+def scram_keys(password, salt, iterations):
+    """SaltedPassword -> (StoredKey, ServerKey) of RFC 5802 section 3."""
+    salted = hashlib.pbkdf2_hmac("sha256", password, salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    return hashlib.sha256(client_key).digest(), server_key
+
+
+def scram_check_proof(stored_key, auth_msg, proof):
+    """Does the client proof show the client knows the password?"""
+    sig = hmac.new(stored_key, auth_msg, hashlib.sha256).digest()
+    if len(proof) != len(sig):
+        return False
+    client_key = bytes(a ^ b for a, b in zip(proof, sig))
+    return hmac.compare_digest(hashlib.sha256(client_key).digest(),
+                               stored_key)
+
+
+def scram_server_signature(server_key, auth_msg):
+    return hmac.new(server_key, auth_msg, hashlib.sha256).digest()
+
+
+def scram_selftest():
+    """The computation against RFC 7677 section 3's example."""
+    bare = b"n=user,r=rOprNGfwEbeRWgbNEkqO"
+    sfirst = (b"r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+              b"s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+    without = b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
+    proof = base64.b64decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
+    want_v = "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
+    stored, server = scram_keys(b"pencil",
+                                base64.b64decode("W22ZaJ0SNY7soEsUEjb6gQ=="),
+                                4096)
+    msg = bare + b"," + sfirst + b"," + without
+    if not scram_check_proof(stored, msg, proof) or \
+            base64.b64encode(scram_server_signature(server, msg)).decode() \
+            != want_v:
+        die("SCRAM-SHA-256 self-test against RFC 7677 failed")
+
+
+def scram_attrs(text):
+    """'a=1,b=2' -> {'a': '1', 'b': '2'} (values may hold '=')."""
+    out = {}
+    for part in text.split(","):
+        k, eq, v = part.partition("=")
+        if not eq or len(k) != 1:
+            return None
+        out[k] = v
+    return out
+
+
+def saslname_decode(name):
+    if re.search(r"=(?!2C|3D)", name):
+        return None
+    return name.replace("=2C", ",").replace("=3D", "=")
 
 
 def die(msg):
@@ -245,11 +331,18 @@ class Peer:
             ctx.load_cert_chain(opt.tls_cert, opt.tls_key)
             if opt.tls_max == "1.2":
                 ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+            if opt.client_ca:
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(cafile=opt.client_ca)
             self.ctx = ctx
+        elif opt.client_ca:
+            die("--client-ca needs --starttls or --implicit-tls")
         self.mechs = [m.upper() for m in opt.auth_mechs.split(",") if m]
         for m in self.mechs:
-            if m not in ("PLAIN", "LOGIN", "CRAM-MD5"):
+            if m not in ALL_MECHS:
                 die("--auth-mechs: unknown mechanism %s" % m)
+        if "SCRAM-SHA-256" in self.mechs:
+            scram_selftest()
 
     def slog(self, line):
         self.logf.write(safe_str(line) + "\n")
@@ -282,7 +375,7 @@ class PeerSMTP(SMTP):
 
     def __init__(self, peer):
         opt = peer.opt
-        mechs = {"PLAIN", "LOGIN", "CRAM-MD5"}
+        mechs = set(ALL_MECHS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             super().__init__(
@@ -311,6 +404,7 @@ class PeerSMTP(SMTP):
         self.pipelined = []
         self.helo = None
         self.verb = None
+        self.client_subject = None
         self._smtp_methods = {
             verb: self._wrap(verb, method)
             for verb, method in self._smtp_methods.items()
@@ -421,6 +515,10 @@ class PeerSMTP(SMTP):
         obj = self.transport.get_extra_info("ssl_object")
         if obj is not None:
             self.slog("TLS %s %s" % (obj.version(), obj.cipher()[0]))
+            if self.opt.client_ca:
+                self.client_subject = cert_subject(obj.getpeercert())
+                self.slog("TLS-CLIENT-CERT %s" % (self.client_subject or
+                                                  "none"))
 
     def tls_failed(self, e):
         cause = e.__cause__ if e.__cause__ is not None else e
@@ -831,6 +929,7 @@ class PeerSMTP(SMTP):
             "size": len(content),
             "eightbit": eightbit,
             "pipelined": self.pipelined,
+            "client_cert": self.client_subject,
         }
         self.pipelined = []
         self.peer.write_atomic("msg-%d.eml" % n, content)
@@ -861,6 +960,132 @@ class PeerSMTP(SMTP):
         if ok:
             return AuthResult(success=True,
                               auth_data=LoginPassword(user, b""))
+        return AuthResult(success=False, handled=False)
+
+    # --- SCRAM-SHA-256 and XOAUTH2 (verified here, not by aiosmtpd) -------
+
+    async def initial_response(self, mech, args):
+        """The client's first message: the initial response or a 334."""
+        if len(args) > 1:
+            if args[1] == "=":
+                return b""
+            try:
+                return base64.b64decode(args[1], validate=True)
+            except (ValueError, binascii.Error):
+                await self.push("501 5.5.2 Can't decode base64")
+                return MISSING
+        return await self.challenge_auth(b"", encode_to_b64=False)
+
+    async def scram_fail(self, reply, user, why):
+        self.slog("AUTH-FAILED SCRAM-SHA-256 %s (%s)" % (safe_str(user), why))
+        if reply:
+            await self.push(reply)
+            return AuthResult(success=False, handled=True)
+        return AuthResult(success=False, handled=False)
+
+    @auth_mechanism("SCRAM-SHA-256")
+    async def auth_SCRAM__SHA__256(self, _, args):
+        first = await self.initial_response("SCRAM-SHA-256", args)
+        if first is MISSING:
+            return AuthResult(success=False, handled=True)
+        try:
+            first = first.decode("ascii")
+        except UnicodeDecodeError:
+            return await self.scram_fail("501 5.5.2 SCRAM: not ASCII", "",
+                                         "client-first not ASCII")
+        m = re.fullmatch(r"([ny]),(a=[^,]*)?,(.*)", first, re.S)
+        if not m:
+            return await self.scram_fail("501 5.5.2 SCRAM: bad gs2 header",
+                                         "", "bad gs2 header %r" % first)
+        gs2 = first[:len(first) - len(m.group(3))]
+        bare = m.group(3)
+        a = scram_attrs(bare)
+        if a is None or "n" not in a or "r" not in a or not a["r"] or \
+                not bare.startswith("n="):
+            return await self.scram_fail(
+                "501 5.5.2 SCRAM: bad client-first-message", "",
+                "bad client-first %r" % bare)
+        user = saslname_decode(a["n"])
+        if user is None:
+            return await self.scram_fail(
+                "501 5.5.2 SCRAM: bad user name", a["n"], "bad saslname")
+        cnonce = a["r"]
+        salt = secrets.token_bytes(16)
+        it = self.opt.scram_iterations
+        nonce = cnonce + secrets.token_urlsafe(18)
+        sfirst = "r=%s,s=%s,i=%d" % (nonce, base64.b64encode(salt).decode(),
+                                     it)
+        final = await self.challenge_auth(sfirst)
+        if final is MISSING:
+            self.slog("AUTH-ABORTED SCRAM-SHA-256 %s" % safe_str(user))
+            return AuthResult(success=False, handled=True)
+        try:
+            final = final.decode("ascii")
+        except UnicodeDecodeError:
+            return await self.scram_fail(None, user, "client-final not ASCII")
+        without, sep, proof = final.rpartition(",p=")
+        a = scram_attrs(without) if sep else None
+        if a is None or set(a) != {"c", "r"}:
+            return await self.scram_fail(None, user, "bad client-final %r"
+                                         % final)
+        if a["c"] != base64.b64encode(gs2.encode()).decode():
+            return await self.scram_fail(None, user, "channel binding %r"
+                                         % a["c"])
+        if a["r"] != nonce:
+            return await self.scram_fail(None, user, "nonce changed")
+        try:
+            proof = base64.b64decode(proof, validate=True)
+        except (ValueError, binascii.Error):
+            return await self.scram_fail(None, user, "bad proof base64")
+        stored, server_key = scram_keys(
+            (self.opt.auth_password or "").encode(), salt, it)
+        auth_msg = ("%s,%s,%s" % (bare, sfirst, without)).encode()
+        if user.encode() != (self.opt.auth_user or "").encode() or \
+                not scram_check_proof(stored, auth_msg, proof):
+            return await self.scram_fail(None, user, "wrong proof")
+        sig = scram_server_signature(server_key, auth_msg)
+        if not self.opt.scram_no_signature:
+            if self.opt.scram_bad_signature:
+                sig = bytes(b ^ 0x5a for b in sig)
+                self.slog("SCRAM-BAD-SIGNATURE sent")
+            resp = await self.challenge_auth(
+                "v=" + base64.b64encode(sig).decode())
+            if resp is MISSING:
+                self.slog("AUTH-ABORTED SCRAM-SHA-256 %s" % safe_str(user))
+                return AuthResult(success=False, handled=True)
+            if resp != b"":
+                return await self.scram_fail(
+                    "501 5.5.2 SCRAM: expected an empty response", user,
+                    "non-empty response to v=")
+        else:
+            self.slog("SCRAM-NO-SIGNATURE 235 without v=")
+        self.slog("AUTH-OK SCRAM-SHA-256 %s" % safe_str(user))
+        return AuthResult(success=True,
+                          auth_data=LoginPassword(user.encode(), b""))
+
+    @auth_mechanism("XOAUTH2")
+    async def auth_XOAUTH2(self, _, args):
+        blob = await self.initial_response("XOAUTH2", args)
+        if blob is MISSING:
+            return AuthResult(success=False, handled=True)
+        m = re.fullmatch(rb"user=([^\x01]*)\x01auth=Bearer ([^\x01]*)"
+                         rb"\x01\x01", blob)
+        user = m.group(1) if m else b""
+        want_user = (self.opt.auth_user or "").encode()
+        want_tok = (self.opt.auth_password or "").encode()
+        ok = m is not None and user == want_user and \
+            hmac.compare_digest(m.group(2), want_tok)
+        if ok:
+            self.slog("AUTH-OK XOAUTH2 %s" % safe_str(user))
+            return AuthResult(success=True,
+                              auth_data=LoginPassword(user, b""))
+        self.slog("AUTH-FAILED XOAUTH2 %s%s" % (
+            safe_str(user), "" if m else " (malformed)"))
+        # as Google: a JSON error in a 334, the client's empty line, 535
+        err = json.dumps({"status": "401", "schemes": "bearer",
+                          "scope": "https://mail.google.com/"})
+        if await self.challenge_auth(err) is MISSING:
+            return AuthResult(success=False, handled=True)
         return AuthResult(success=False, handled=False)
 
 
@@ -907,6 +1132,13 @@ def main():
                     help="offer AUTH without TLS")
     ap.add_argument("--auth-optional", action="store_true",
                     help="do not require AUTH before MAIL")
+    ap.add_argument("--scram-iterations", type=int, default=4096)
+    ap.add_argument("--scram-bad-signature", action="store_true",
+                    help="SCRAM: send a wrong server signature")
+    ap.add_argument("--scram-no-signature", action="store_true",
+                    help="SCRAM: answer 235 without sending v=")
+    ap.add_argument("--client-ca", metavar="FILE",
+                    help="require a TLS client certificate from this CA")
     ap.add_argument("--timeout", type=float, default=120)
     opt = ap.parse_args()
 
