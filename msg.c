@@ -40,7 +40,7 @@
 /* A buffered reader that cuts input at LF, CRLF or a bare CR. */
 struct rd {
 	FILE	*in;
-	char	 buf[65536];
+	char	 buf[65536 + 1];	/* + a NUL after the data, for strcspn */
 	size_t	 pos, len;
 	int	 eof;
 	int	 skip_lf;		/* the last line ended in CR */
@@ -72,15 +72,17 @@ rd_fill(struct rd *r)
 	} else if (r->pos >= r->len)
 		r->len = 0;
 	r->pos = 0;
-	if (r->eof || r->len == sizeof(r->buf))
+	r->buf[r->len] = '\0';
+	if (r->eof || r->len == sizeof(r->buf) - 1)
 		return 0;
-	n = fread(r->buf + r->len, 1, sizeof(r->buf) - r->len, r->in);
+	n = fread(r->buf + r->len, 1, sizeof(r->buf) - 1 - r->len, r->in);
 	if (n == 0) {
 		if (ferror(r->in))
 			return -1;
 		r->eof = 1;
 	}
 	r->len += n;
+	r->buf[r->len] = '\0';
 	return 0;
 }
 
@@ -119,15 +121,12 @@ rd_piece(struct rd *r, const char **p, size_t *n, int *eol, struct perr *e)
 	}
 	if (r->at_bol)
 		r->lineno++;
-	for (i = r->pos; i < r->len; i++) {
-		char	c = r->buf[i];
-
-		if (c == '\n' || c == '\r')
-			break;
-		if (c == '\0')
-			return perr_set(e, 0, "line %ld: NUL byte in message "
-			    "(binary data must be MIME-encoded)", r->lineno);
-	}
+	/* the NUL after the data stops strcspn; one before it is the
+	 * message's own */
+	i = r->pos + strcspn(r->buf + r->pos, "\r\n");
+	if (i < r->len && r->buf[i] == '\0')
+		return perr_set(e, 0, "line %ld: NUL byte in message "
+		    "(binary data must be MIME-encoded)", r->lineno);
 	*p = r->buf + r->pos;
 	*n = i - r->pos;
 	if (i < r->len) {
@@ -187,12 +186,21 @@ out_put(struct out *o, const char *p, size_t n, int eol)
 {
 	size_t	i;
 
-	if (!o->mi->has_8bit)
-		for (i = 0; i < n; i++)
+	if (!o->mi->has_8bit) {
+		/* eight bytes at a time: any high bit set? */
+		for (i = 0; i + 8 <= n; i += 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+		}
+		for (; i < n; i++)
 			if ((unsigned char)p[i] >= 0x80) {
 				o->mi->has_8bit = 1;
 				break;
 			}
+	}
 	o->linelen += n;
 	if (o->linelen > LINE_MAX_OCTETS)
 		o->mi->has_long = 1;
@@ -696,6 +704,8 @@ done:
 	free(line);
 	hdrs_free(h, nhdr);
 	free(r);
+	if (ret == -1)
+		msg_info_free(mi);	/* nothing half-made goes back */
 	return ret;
 }
 

@@ -39,7 +39,8 @@ struct msg_info {
  * added when missing, Received prepended, a blank line before a body that
  * starts without one).  Memory use does not grow with the body.  On bad
  * input (NUL byte, unparsable address where it matters) returns -1 with
- * e->temp 0 and e->msg naming the line; a write error has e->temp 1.
+ * e->temp 0 and e->msg naming the line; a write error has e->temp 1;
+ * mi is then empty (nothing to free).
  */
 int	msg_read(FILE *in, FILE *out, const struct msg_opts *o,
 	    struct msg_info *mi, struct perr *e);

@@ -532,33 +532,31 @@ send_body(struct smtp *s, FILE *fp, struct perr *e)
 {
 	char		 buf[65536];
 	struct timespec	 dl;
+	const char	*nl;
 	size_t		 n, i, start;
 	int		 bol = 1;
 
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
 		set_deadline(s, &dl, T_BLOCK);
-		start = 0;
-		for (i = 0; i < n; i++) {
-			if (bol && buf[i] == '.') {
-				if (tls_write(s->c, buf + start, i - start,
-				    &dl, e) == -1 ||
-				    tls_write(s->c, ".", 1, &dl, e) == -1)
+		for (i = 0; i < n; i = start) {
+			start = i;
+			if (bol && buf[i] == '.' &&
+			    tls_write(s->c, ".", 1, &dl, e) == -1)
+				goto werr;
+			if ((nl = memchr(buf + i, '\n', n - i)) == NULL) {
+				/* the line goes on in the next block */
+				if (tls_write(s->c, buf + i, n - i, &dl, e) ==
+				    -1)
 					goto werr;
-				start = i;
+				bol = 0;
+				break;
 			}
-			bol = 0;
-			if (buf[i] == '\n') {
-				if (tls_write(s->c, buf + start, i - start,
-				    &dl, e) == -1 ||
-				    tls_write(s->c, "\r\n", 2, &dl, e) == -1)
-					goto werr;
-				start = i + 1;
-				bol = 1;
-			}
+			if (tls_write(s->c, buf + i, nl - (buf + i), &dl, e) ==
+			    -1 || tls_write(s->c, "\r\n", 2, &dl, e) == -1)
+				goto werr;
+			start = nl - buf + 1;
+			bol = 1;
 		}
-		if (start < n && tls_write(s->c, buf + start, n - start, &dl,
-		    e) == -1)
-			goto werr;
 	}
 	if (ferror(fp))
 		return perr_sys(e, 1, "read queued message");

@@ -205,9 +205,15 @@ tls_connect(const char *host, int port, int family, const char *bind_addr,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+	/* an address needs no look-up, nor AI_ADDRCONFIG's netlink dump */
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	(void)snprintf(serv, sizeof(serv), "%d", port);
-	if ((rc = getaddrinfo(host, serv, &hints, &res)) != 0) {
+	rc = getaddrinfo(host, serv, &hints, &res);
+	if (rc == EAI_NONAME) {
+		hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+		rc = getaddrinfo(host, serv, &hints, &res);
+	}
+	if (rc != 0) {
 		/* a name that does not exist will not exist in 5 minutes
 		 * either, but a resolver outage is the common cause here */
 		perr_set(e, 1, "resolve %s: %s", host,
