@@ -138,12 +138,9 @@ check_host(const struct conf *c, const struct conf_relay *r, size_t h,
 	const char		*why;
 	int			 port, code;
 
-	mode = r->tls == CONF_TLS_NONE ? SMTP_TLS_NONE :
-	    r->tls == CONF_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT :
-	    r->tls == CONF_TLS_STARTTLS ? SMTP_TLS_STARTTLS :
-	    r->hosts[h].port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
-	port = r->hosts[h].port != 0 ? r->hosts[h].port :
-	    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
+	deliver_smarthost(c, r, h, helo, &p);
+	mode = p.tls_mode;
+	port = p.port;
 	printf("\n== %s:%d\n", r->hosts[h].name, port);
 	fflush(stdout);
 	tls_deadline(&dl, c->timeout_connect_s * 1000);
@@ -154,25 +151,10 @@ check_host(const struct conf *c, const struct conf_relay *r, size_t h,
 	if (conn == NULL)
 		goto fail;
 	printf("connected to %s[%s]:%d\n", r->hosts[h].name, ip, port);
-	memset(&p, 0, sizeof(p));
-	p.host = r->hosts[h].name;
 	p.ip = ip;
-	p.port = port;
-	p.tls_mode = mode;
-	p.tls.verify = r->has_fingerprint ? TLS_VERIFY_PIN : TLS_VERIFY_CA;
-	p.tls.servername = r->hosts[h].name;
-	p.tls.ca_file = r->tls_ca_file;
-	p.tls.pin = r->tls_fingerprint;
-	p.tls.cert = r->tls_cert;
-	p.tls.key = r->tls_key;
-	p.tls.min_version = r->tls_min_version;
-	p.helo = helo;
-	p.user = r->auth_user;
 	p.pass = pass;
-	p.auth_mech = r->auth_mechanism;
-	p.auth_plaintext = r->auth_plaintext == 1;
-	p.timeout_cmd_ms = (c->timeout_command_s > 0 ? c->timeout_command_s :
-	    30) * 1000;
+	if (p.timeout_cmd_ms == 0)
+		p.timeout_cmd_ms = 30000;	/* a test need not wait 5 min */
 	p.verbose = 1;		/* the dialogue, AUTH hidden, on stderr */
 	fflush(stdout);
 	if ((s = smtp_open(conn, &p, &code, &e)) == NULL)

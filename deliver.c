@@ -742,6 +742,35 @@ out:
 	resolve_close(res);
 }
 
+void
+deliver_smarthost(const struct conf *c, const struct conf_relay *r,
+    size_t h, const char *helo, struct smtp_params *p)
+{
+	enum smtp_tls	mode;
+
+	mode = r->tls == CONF_TLS_NONE ? SMTP_TLS_NONE :
+	    r->tls == CONF_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT :
+	    r->tls == CONF_TLS_STARTTLS ? SMTP_TLS_STARTTLS :
+	    r->hosts[h].port == 465 ? SMTP_TLS_IMPLICIT : SMTP_TLS_STARTTLS;
+	memset(p, 0, sizeof(*p));
+	p->host = r->hosts[h].name;
+	p->port = r->hosts[h].port != 0 ? r->hosts[h].port :
+	    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
+	p->tls_mode = mode;
+	p->tls.verify = r->has_fingerprint ? TLS_VERIFY_PIN : TLS_VERIFY_CA;
+	p->tls.servername = r->hosts[h].name;
+	p->tls.ca_file = r->tls_ca_file;
+	p->tls.pin = r->tls_fingerprint;
+	p->tls.cert = r->tls_cert;
+	p->tls.key = r->tls_key;
+	p->tls.min_version = r->tls_min_version;
+	p->helo = helo;
+	p->user = r->auth_user;
+	p->auth_mech = r->auth_mechanism;
+	p->auth_plaintext = r->auth_plaintext == 1;
+	p->timeout_cmd_ms = c->timeout_command_s * 1000;
+}
+
 int
 deliver_message(struct spool *sp, const char *qid, FILE *data,
     const struct deliver_ctx *ctx, int report, struct deliver_result *res,
@@ -803,21 +832,14 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		have_secret = 1;
 	}
 	for (h = 0; h < relay.nhosts; h++) {
-		enum smtp_tls	mode;
-
 		if (ctx->deadline != NULL && tls_ms_until(ctx->deadline) <= 0) {
 			if (last[0] == '\0')
 				(void)strlcpy(last, "submit_timeout reached; "
 				    "left in the queue", sizeof(last));
 			break;
 		}
-		mode = relay.tls == CONF_TLS_NONE ? SMTP_TLS_NONE :
-		    relay.tls == CONF_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT :
-		    relay.tls == CONF_TLS_STARTTLS ? SMTP_TLS_STARTTLS :
-		    relay.hosts[h].port == 465 ? SMTP_TLS_IMPLICIT :
-		    SMTP_TLS_STARTTLS;
-		port = relay.hosts[h].port != 0 ? relay.hosts[h].port :
-		    mode == SMTP_TLS_IMPLICIT ? 465 : 25;
+		deliver_smarthost(ctx->conf, &relay, h, ctx->helo, &p);
+		port = p.port;
 		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[?]:%d",
 		    relay.hosts[h].name, port);
 		(void)snprintf(key, sizeof(key), "%d/%zu", route, h);
@@ -839,25 +861,8 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 				fprintf(stderr, "posthorn: %s\n", ce.msg);
 			continue;
 		}
-		memset(&p, 0, sizeof(p));
-		p.host = relay.hosts[h].name;
 		p.ip = ip;
-		p.port = port;
-		p.tls_mode = mode;
-		p.tls.verify = relay.has_fingerprint ? TLS_VERIFY_PIN :
-		    TLS_VERIFY_CA;
-		p.tls.servername = relay.hosts[h].name;
-		p.tls.ca_file = relay.tls_ca_file;
-		p.tls.pin = relay.tls_fingerprint;
-		p.tls.cert = relay.tls_cert;
-		p.tls.key = relay.tls_key;
-		p.tls.min_version = relay.tls_min_version;
-		p.helo = ctx->helo;
-		p.user = relay.auth_user;
 		p.pass = have_secret ? secret : NULL;
-		p.auth_mech = relay.auth_mechanism;
-		p.auth_plaintext = relay.auth_plaintext == 1;
-		p.timeout_cmd_ms = ctx->conf->timeout_command_s * 1000;
 		p.deadline = ctx->deadline;
 		p.verbose = ctx->verbose;
 		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[%s]:%d",

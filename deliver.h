@@ -67,6 +67,17 @@ int	deliver_secret(const struct conf_relay *r, char *buf, size_t bufsz,
  */
 int	deliver_check_files(const struct conf_relay *r, struct perr *e);
 
+struct smtp_params;
+
+/*
+ * The session parameters for smarthost h of relay r: TLS mode and port
+ * by the tls key (implicit on 465), verification by CA and name or by
+ * tls_fingerprint, AUTH user and mechanism, per-command timeout.  The
+ * caller adds ip, pass, deadline and verbose.
+ */
+void	deliver_smarthost(const struct conf *c, const struct conf_relay *r,
+	    size_t h, const char *helo, struct smtp_params *p);
+
 /* QUIT and forget the cached session, if any. */
 void	deliver_cache_close(struct deliver_cache *cache);
 
