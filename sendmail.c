@@ -1627,11 +1627,6 @@ list_one(const struct opts *o, const struct conf *c, size_t *count,
 	spool_close(sp);
 }
 
-/*
- * mailq: the caller's queue; for root every user's, each read by a child
- * that has become the queue's owner (root never opens another user's
- * queue with root rights), which sends its counts back through a pipe.
- */
 /* mailq over other users' queues: the counts come back through a pipe. */
 struct list_arg {
 	const struct opts	*o;
