@@ -136,7 +136,8 @@ check_host(const struct conf *c, const struct conf_relay *r, size_t h,
 	enum smtp_tls		 mode;
 	char			 ip[64], desc[1024];
 	const char		*why;
-	int			 port, code;
+	struct smtp_why		 fail;
+	int			 port;
 
 	deliver_smarthost(c, r, h, helo, &p);
 	mode = p.tls_mode;
@@ -157,7 +158,7 @@ check_host(const struct conf *c, const struct conf_relay *r, size_t h,
 		p.timeout_cmd_ms = 30000;	/* a test need not wait 5 min */
 	p.verbose = 1;		/* the dialogue, AUTH hidden, on stderr */
 	fflush(stdout);
-	if ((s = smtp_open(conn, &p, &code, &e)) == NULL)
+	if ((s = smtp_open(conn, &p, &fail, &e)) == NULL)
 		goto fail;
 	printf("EHLO extensions:");
 	{
@@ -207,7 +208,8 @@ check_domain(const struct conf *c, const char *domain, const char *helo)
 	struct perr		 e;
 	char			 ip[64], desc[1024];
 	size_t			 h, a;
-	int			 code, ok = 0;
+	struct smtp_why		 why;
+	int			 ok = 0;
 
 	printf("\n== %s\n", domain);
 	if ((res = resolve_open(c->resolver, &e)) == NULL) {
@@ -266,7 +268,7 @@ check_domain(const struct conf *c, const char *domain, const char *helo)
 			p.helo = helo;
 			p.timeout_cmd_ms = 30000;
 			fflush(stdout);
-			if ((s = smtp_open(conn, &p, &code, &e)) == NULL) {
+			if ((s = smtp_open(conn, &p, &why, &e)) == NULL) {
 				printf(": %s\n", e.msg);
 				continue;
 			}

@@ -314,6 +314,20 @@ cache_put(struct deliver_cache *cache, const char *key, struct smtp *s)
 	(void)strlcpy(cache->key, key, sizeof(cache->key));
 }
 
+/*
+ * The status of a deferral after a failed session: the server's own
+ * enhanced code when it gave one (as a 4.x.x: we will try again), else
+ * 4.4.2 (the connection went wrong).
+ */
+static const char *
+defer_dsn(struct smtp_why *why)
+{
+	if (why->dsn[0] == '\0')
+		return "4.4.2";
+	why->dsn[0] = '4';
+	return why->dsn;
+}
+
 /* Every recipient not final yet gets this reason. */
 static void
 outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
@@ -520,7 +534,8 @@ direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
 	struct timespec		 dl;
 	struct perr		 ce;
 	char			 ip[64], relay[300];
-	int			 code, plain, port;
+	struct smtp_why		 why;
+	int			 plain, port;
 	size_t			 i;
 
 	if (getnameinfo(sa, salen, ip, sizeof(ip), NULL, 0, NI_NUMERICHOST) !=
@@ -554,10 +569,10 @@ direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
 		p.timeout_cmd_ms = ctx->conf->timeout_command_s * 1000;
 		p.deadline = ctx->deadline;
 		p.verbose = ctx->verbose;
-		if ((s = smtp_open(c, &p, &code, &ce)) != NULL)
+		if ((s = smtp_open(c, &p, &why, &ce)) != NULL)
 			break;
 		(void)snprintf(last, lastsz, "%s", ce.msg);
-		outcome_all(o, n, relay, 1, "4.4.2", last);
+		outcome_all(o, n, relay, 1, defer_dsn(&why), last);
 		if (ctx->verbose)
 			fprintf(stderr, "posthorn: %s: %s\n", relay, ce.msg);
 		/* a failed handshake: once more without TLS (Postfix "may") */
@@ -789,7 +804,8 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 	size_t		  i, n = 0, h;
 	time_t		  now;
 	long		  backoff;
-	int		  code, port, ret = -1, have_secret = 0, route;
+	struct smtp_why	  fail;
+	int		  port, ret = -1, have_secret = 0, route;
 	char		  key[32];
 
 	memset(res, 0, sizeof(*res));
@@ -867,11 +883,11 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		p.verbose = ctx->verbose;
 		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[%s]:%d",
 		    p.host, ip, port);
-		if ((s = smtp_open(c, &p, &code, &ce)) == NULL) {
+		if ((s = smtp_open(c, &p, &fail, &ce)) == NULL) {
 			(void)snprintf(last, sizeof(last), "%s", ce.msg);
 			/* a refused greeting, TLS or AUTH: the next host
 			 * or a later attempt may do better (as Postfix) */
-			outcome_all(o, n, hostbuf, 1, "4.4.2", last);
+			outcome_all(o, n, hostbuf, 1, defer_dsn(&fail), last);
 			if (ctx->verbose)
 				fprintf(stderr, "posthorn: %s\n", ce.msg);
 			continue;

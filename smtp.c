@@ -298,8 +298,16 @@ parse_ehlo(struct smtp *s, const struct reply *r)
 	}
 }
 
+/* The reply that made the session fail, for the caller's log line. */
+static void
+why_set(struct smtp_why *why, const struct reply *r)
+{
+	why->code = r->code;
+	(void)strlcpy(why->dsn, r->dsn, sizeof(why->dsn));
+}
+
 static int
-smtp_ehlo(struct smtp *s, int *code, struct perr *e)
+smtp_ehlo(struct smtp *s, struct smtp_why *why, struct perr *e)
 {
 	struct reply	r;
 
@@ -322,15 +330,15 @@ smtp_ehlo(struct smtp *s, int *code, struct perr *e)
 			s->esmtp = 0;
 			return 0;
 		}
-		*code = r.code;
+		why_set(why, &r);
 		return reply_err(s, &r, e, "HELO");
 	}
-	*code = r.code;
+	why_set(why, &r);
 	return reply_err(s, &r, e, "EHLO");
 }
 
 static int
-smtp_auth(struct smtp *s, int *code, struct perr *e)
+smtp_auth(struct smtp *s, struct smtp_why *why, struct perr *e)
 {
 	struct reply	 r;
 	struct auth	*a;
@@ -393,7 +401,7 @@ smtp_auth(struct smtp *s, int *code, struct perr *e)
 	auth_free(a);
 	if (r.code == 235)
 		return 0;
-	*code = r.code;
+	why_set(why, &r);
 	/* Postfix's smtp_sasl_auth_soft_bounce: a refused login is most
 	 * often a password that will be fixed, so the mail waits */
 	reply_err(s, &r, e, "AUTH");
@@ -407,14 +415,15 @@ fail:
 }
 
 struct smtp *
-smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
+smtp_open(struct tls_conn *c, const struct smtp_params *p, struct smtp_why *why,
     struct perr *e)
 {
 	struct smtp	*s;
 	struct reply	 r;
 	struct timespec	 dl;
 
-	*code = 0;
+	why->code = 0;
+	why->dsn[0] = '\0';
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		tls_close(c);
 		perr_set(e, 1, "out of memory");
@@ -432,13 +441,13 @@ smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
 	if (smtp_reply(s, &r, T_GREETING, e) == -1)
 		goto fail;
 	if (r.code != 220) {
-		*code = r.code;
+		why_set(why, &r);
 		/* Postfix's smtp_skip_5xx_greeting: try again later */
 		reply_err(s, &r, e, "the initial greeting");
 		e->temp = 1;
 		goto fail;
 	}
-	if (smtp_ehlo(s, code, e) == -1)
+	if (smtp_ehlo(s, why, e) == -1)
 		goto fail;
 	if (p->tls_mode == SMTP_TLS_STARTTLS ||
 	    (p->tls_mode == SMTP_TLS_MAY && s->has_starttls)) {
@@ -458,7 +467,7 @@ smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
 			log_info("%s: STARTTLS refused (%s); going on in "
 			    "plaintext", s->relay, flat);
 		} else if (r.code != 220) {
-			*code = r.code;
+			why_set(why, &r);
 			reply_err(s, &r, e, "STARTTLS");
 			e->temp = 1;
 			goto fail;
@@ -466,7 +475,7 @@ smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
 			set_deadline(s, &dl, T_GREETING);
 			if (tls_start(c, &p->tls, &dl, e) == -1)
 				goto fail;
-			if (smtp_ehlo(s, code, e) == -1)
+			if (smtp_ehlo(s, why, e) == -1)
 				goto fail;
 		}
 	}
@@ -477,7 +486,7 @@ smtp_open(struct tls_conn *c, const struct smtp_params *p, int *code,
 			    "trusted network)", p->host);
 			goto fail;
 		}
-		if (smtp_auth(s, code, e) == -1)
+		if (smtp_auth(s, why, e) == -1)
 			goto fail;
 	}
 	return s;

@@ -62,14 +62,19 @@ struct smtp_msg {
 	const char	*envid;		/* DSN ENVID, or NULL */
 };
 
+/* Why a session could not be opened: the failing reply, if any. */
+struct smtp_why {
+	int	code;		/* 0 for a network or TLS failure */
+	char	dsn[16];	/* its enhanced status code, or "" */
+};
+
 /*
  * Open a session on the connected c (which the session then owns):
  * implicit TLS, greeting, EHLO (HELO when EHLO is refused), STARTTLS,
- * AUTH, as p says.  NULL with e filled; *code gets the failing reply's
- * code (0 for a network or TLS failure).  c is closed on failure.
+ * AUTH, as p says.  NULL with e and why filled.  c is closed on failure.
  */
 struct smtp *smtp_open(struct tls_conn *c, const struct smtp_params *p,
-	    int *code, struct perr *e);
+	    struct smtp_why *why, struct perr *e);
 
 /*
  * One transaction: MAIL, RCPT for each of r, DATA, the message.  Returns

@@ -11,3 +11,5 @@ check_peer_count 0
 check_peer_not_saw '^C: MAIL'
 check_log '421 4\.3\.2 greeting busy, come back later'
 check_log 'to=<bob@example\.org>, .*status=deferred'
+# the server's own enhanced status code is kept (SPEC 5), not a generic one
+check_log 'to=<bob@example\.org>, .*dsn=4\.3\.2, status=deferred'

@@ -11,3 +11,5 @@ check_queue_count 1
 check_peer_count 0
 check_peer_not_saw '^C: MAIL'
 check_log '554 5\.7\.1 greeting refused for this client'
+# deferred, so its 5.x.x becomes 4.x.x, the detail kept
+check_log 'to=<bob@example\.org>, .*dsn=4\.7\.1, status=deferred'

@@ -34,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof(ss);
 	FILE			*body;
-	int			 sv[2], code, lfd;
+	struct smtp_why		 why;
+	int			 sv[2], lfd;
 	static const char	 msg[] = "Subject: x\n\n.hello\nworld\n";
 
 	if (size > 60000)
@@ -89,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.timeout_cmd_ms = 200;
 	tls_deadline(&dl, 1000);
 	p.deadline = &dl;
-	if ((s = smtp_open(c, &p, &code, &e)) != NULL) {
+	if ((s = smtp_open(c, &p, &why, &e)) != NULL) {
 		memset(&m, 0, sizeof(m));
 		m.from = "a@b.test";
 		body = fmemopen((void *)msg, sizeof(msg) - 1, "r");
