@@ -683,14 +683,15 @@ struct who {
 	char		 host[256], dom[256], login[64];
 	const char	*fullname;	/* -F, else GECOS, or NULL */
 	char		 gecos[256];
-	struct aliases	*aliases;	/* NULL: none could be read */
+	struct aliases	*aliases;	/* NULL: none (yet) */
+	const char	*aliases_path;
+	int		 aliases_read;	/* read once, when first needed */
 };
 
 static void
 who_init(struct who *w, const struct opts *o, const struct conf *c)
 {
 	struct passwd	*pw;
-	struct perr	 e;
 
 	memset(w, 0, sizeof(*w));
 	names(c, w->host, sizeof(w->host), w->dom, sizeof(w->dom));
@@ -708,9 +709,26 @@ who_init(struct who *w, const struct opts *o, const struct conf *c)
 	}
 	if (w->fullname != NULL)
 		check_text("-F name", w->fullname);
-	if ((w->aliases = aliases_load(c->aliases, 1, &e)) == NULL)
-		log_warnx("aliases: %s; local names are not expanded",
-		    e.msg);
+	w->aliases_path = c->aliases;
+}
+
+/*
+ * The aliases, read the first time a local recipient needs them: most
+ * mail has none, and /etc/aliases need not be read for it.
+ */
+static const struct aliases *
+who_aliases(struct who *w)
+{
+	struct perr	e;
+
+	if (!w->aliases_read) {
+		w->aliases_read = 1;
+		if ((w->aliases = aliases_load(w->aliases_path, 1, &e)) ==
+		    NULL)
+			log_warnx("aliases: %s; local names are not expanded",
+			    e.msg);
+	}
+	return w->aliases;
 }
 
 static void
@@ -755,7 +773,7 @@ local_dest(const struct conf *c, const struct who *w, const char *name)
  * DSN ORCPT), or NULL.  -1 with e filled.
  */
 static int
-expand_rcpts(const struct conf *c, const struct who *w, char *const *rc,
+expand_rcpts(const struct conf *c, struct who *w, char *const *rc,
     size_t nrc, char ***out, char ***orig, size_t *nout, struct perr *e)
 {
 	struct aliases_result	 r;
@@ -780,8 +798,8 @@ expand_rcpts(const struct conf *c, const struct who *w, char *const *rc,
 		if (name == NULL)
 			goto full;
 		memset(&r, 0, sizeof(r));
-		if (aliases_expand(w->aliases, name, is_local, (void *)w, &r,
-		    e) == -1) {
+		if (aliases_expand(who_aliases(w), name, is_local, (void *)w,
+		    &r, e) == -1) {
 			perr_set(e, e->temp, "recipient %s: %s", rc[i], e->msg);
 			free(name);
 			aliases_result_free(&r);
@@ -913,7 +931,7 @@ add_rcpt_arg(char ***rc, size_t *nrc, const char *arg, const char *dom,
  */
 static int
 queue_message(const struct opts *o, const struct conf *c,
-    const struct who *w, struct spool *sp, FILE *in, const char *sender,
+    struct who *w, struct spool *sp, FILE *in, const char *sender,
     const char *origin, const char *from_addr, int rewrite, char **rc,
     size_t nrc, int extract,
     int dot_ends, char qid[SPOOL_QID_LEN + 1], FILE **datap, struct perr *e)
@@ -1065,10 +1083,9 @@ deliver_now(const struct opts *o, const struct conf *c, const struct who *w,
 }
 
 static int
-submit_as(struct opts *o, struct conf *c, struct who *wp)
+submit_as(struct opts *o, struct conf *c, struct who *w)
 {
 	struct spool	*sp;
-	struct who	 w;
 	struct perr	 e;
 	char		 qid[SPOOL_QID_LEN + 1], *sender, *from_addr, *given;
 	char		*origin;
@@ -1078,7 +1095,6 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 	pid_t		 pid;
 	int		 ex, rewrite, report;
 
-	w = *wp;
 	given = NULL;
 	if (o->from != NULL) {
 		check_text("-f address", o->from);
@@ -1087,7 +1103,7 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 			return EX_DATAERR;
 		}
 	}
-	sender = make_sender(c, &w, given, &from_addr, &rewrite, &origin);
+	sender = make_sender(c, w, given, &from_addr, &rewrite, &origin);
 	free(given);
 	if (sender == NULL) {
 		fprintf(stderr, "posthorn: out of memory\n");
@@ -1108,7 +1124,7 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 	}
 	for (i = 0; i < (size_t)o->nrcpts; i++) {
 		check_text("recipient", o->rcpts[i]);
-		if (add_rcpt_arg(&rc, &nrc, o->rcpts[i], w.dom, &e) == -1) {
+		if (add_rcpt_arg(&rc, &nrc, o->rcpts[i], w->dom, &e) == -1) {
 			fprintf(stderr, "posthorn: %s\n", e.msg);
 			return EX_DATAERR;
 		}
@@ -1122,7 +1138,7 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 	/* Spool: nothing is promised before the fsync. */
 	if ((sp = open_queue(c, 1)) == NULL)
 		return EX_CANTCREAT;
-	ex = queue_message(o, c, &w, sp, stdin, sender, origin, from_addr,
+	ex = queue_message(o, c, w, sp, stdin, sender, origin, from_addr,
 	    rewrite, rc, nrc, o->extract, !o->ignore_dots, qid, &data, &e);
 	free(sender);
 	free(origin);
@@ -1151,11 +1167,11 @@ submit_as(struct opts *o, struct conf *c, struct who *wp)
 			return EX_OK;
 		}
 		(void)setsid();
-		(void)deliver_now(o, c, &w, sp, qid, data, 0);
+		(void)deliver_now(o, c, w, sp, qid, data, 0);
 		_exit(0);
 	}
 	report = o->on_error == 'm' ? 0 : o->on_error == 'q' ? 2 : 1;
-	ex = deliver_now(o, c, &w, sp, qid, data, report);
+	ex = deliver_now(o, c, w, sp, qid, data, report);
 	fclose(data);
 	spool_close(sp);
 	return ex;
@@ -1177,7 +1193,7 @@ submit(struct opts *o, struct conf *c)
 struct bs {
 	const struct opts	*o;
 	const struct conf	*c;
-	const struct who	*w;
+	struct who		*w;
 	struct spool		*sp;
 	char			(*qids)[SPOOL_QID_LEN + 1];
 	size_t			 nqids;
