@@ -146,8 +146,7 @@ check_host(const struct conf *c, const struct conf_relay *r, size_t h,
 	fflush(stdout);
 	tls_deadline(&dl, c->timeout_connect_s * 1000);
 	conn = tls_connect(r->hosts[h].name, port,
-	    c->inet_protocols == CONF_INET_IPV4 ? AF_INET :
-	    c->inet_protocols == CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC,
+	    conf_family(c),
 	    c->bind_address, &dl, ip, sizeof(ip), &e);
 	if (conn == NULL)
 		goto fail;
@@ -229,9 +228,8 @@ check_domain(const struct conf *c, const char *domain, const char *helo)
 	for (h = 0; h < mx.n; h++) {
 		printf("MX %u %s%s\n", mx.mx[h].pref, mx.mx[h].host,
 		    mx.implicit ? " (no MX records: the domain itself)" : "");
-		if (resolve_addrs(res, mx.mx[h].host, c->inet_protocols ==
-		    CONF_INET_IPV4 ? AF_INET : c->inet_protocols ==
-		    CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC, 25, &as, &e) == -1) {
+		if (resolve_addrs(res, mx.mx[h].host, conf_family(c), 25, &as,
+		    &e) == -1) {
 			printf("    addresses: FAILED: %s\n", e.msg);
 			continue;
 		}

@@ -26,6 +26,7 @@
  *   the buffer the file was read into.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
@@ -1379,4 +1380,11 @@ conf_route(const struct conf *c, const char *from, struct conf_relay *out)
 			}
 	*out = c->relay;
 	return 0;
+}
+
+int
+conf_family(const struct conf *c)
+{
+	return c->inet_protocols == CONF_INET_IPV4 ? AF_INET :
+	    c->inet_protocols == CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC;
 }

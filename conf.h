@@ -132,6 +132,9 @@ int	conf_route(const struct conf *c, const char *from,
 /* Parse "30s", "5m", "4h", "5d" (or plain seconds).  -1 on error. */
 long	conf_duration(const char *s);
 
+/* inet_protocols as an address family: AF_INET, AF_INET6 or AF_UNSPEC. */
+int	conf_family(const struct conf *c);
+
 /* Free everything c holds, wiping secrets first. */
 void	conf_free(struct conf *c);
 

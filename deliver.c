@@ -605,8 +605,7 @@ direct_domain(struct resolver *res, const char *domain,
 	size_t			 h, a;
 	int			 family;
 
-	family = ctx->conf->inet_protocols == CONF_INET_IPV4 ? AF_INET :
-	    ctx->conf->inet_protocols == CONF_INET_IPV6 ? AF_INET6 : AF_UNSPEC;
+	family = conf_family(ctx->conf);
 	if (domain[0] == '[') {
 		/* an address literal: that host, no DNS (RFC 5321 4.1.3) */
 		if (resolve_literal(domain, 25, &ss, &e) == -1) {
@@ -866,10 +865,8 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
 		tls_deadline_min(&dl, ctx->deadline);
 		c = tls_connect(relay.hosts[h].name, port,
-		    ctx->conf->inet_protocols == CONF_INET_IPV4 ? AF_INET :
-		    ctx->conf->inet_protocols == CONF_INET_IPV6 ? AF_INET6 :
-		    AF_UNSPEC, ctx->conf->bind_address, &dl, ip, sizeof(ip),
-		    &ce);
+		    conf_family(ctx->conf), ctx->conf->bind_address, &dl, ip,
+		    sizeof(ip), &ce);
 		if (c == NULL) {
 			(void)snprintf(last, sizeof(last), "%s", ce.msg);
 			outcome_all(o, n, NULL, 1, "4.4.1", last);
