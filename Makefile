@@ -12,9 +12,10 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
+# OpenSSL's headers only: ossl.c dlopen()s libssl when TLS is first used.
 PKGS	 = libbsd-overlay libssl libcrypto
 PKG_CFLAGS != pkg-config --cflags $(PKGS) 2>/dev/null || echo -DPKGCONFIG_MISSING
-PKG_LIBS   != pkg-config --libs $(PKGS) 2>/dev/null
+PKG_LIBS   != pkg-config --libs libbsd-overlay 2>/dev/null
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -26,8 +27,8 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS	 = $(PKG_LIBS) -lresolv
 
 # Every module but main(): the unit tests and fuzzers link these.
-MODULES	 = log conf addr aliases mime msg spool bounce tls auth smtp resolve \
-	   deliver check server
+MODULES	 = log conf addr aliases mime msg spool bounce ossl tls auth smtp \
+	   resolve deliver check server
 OBJS	 = $(MODULES:=.o)
 
 all: posthorn

@@ -13,13 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include "log.h"
 #include "auth.h"
+#include "mime.h"
+#include "ossl.h"
 
 #define AUTH_BUF	2048
 #define SCRAM_ITER_MAX	1000000	/* beyond this a server only burns CPU */
@@ -97,33 +94,6 @@ auth_choose(const char *offered, const char *forced, struct perr *e)
 	    "offers: %s)", offered);
 }
 
-int
-auth_b64(const void *in, size_t n, char *out, size_t outsz)
-{
-	if (n > 0x3fffffff || 4 * ((n + 2) / 3) + 1 > outsz)
-		return -1;
-	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
-	return 0;
-}
-
-int
-auth_unb64(const char *in, unsigned char *out, size_t outsz)
-{
-	size_t	n = strlen(in), pad = 0;
-	int	len;
-
-	if (n % 4 != 0 || (n / 4) * 3 > outsz)
-		return -1;
-	if (n > 0 && in[n - 1] == '=')
-		pad++;
-	if (n > 1 && in[n - 2] == '=')
-		pad++;
-	if ((len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n)) ==
-	    -1)
-		return -1;
-	return len - (int)pad;
-}
-
 static int
 ascii_printable(const char *s)
 {
@@ -154,7 +124,7 @@ auth_new(int mech, const char *user, const char *pass, struct perr *e)
 	a->user = user;
 	a->pass = pass;
 	arc4random_buf(rnd, sizeof(rnd));
-	(void)auth_b64(rnd, sizeof(rnd), a->nonce, sizeof(a->nonce));
+	(void)mime_b64_encode(rnd, sizeof(rnd), a->nonce, sizeof(a->nonce));
 	return a;
 }
 
@@ -223,7 +193,7 @@ scram_first(struct auth *a, char *out, size_t outsz, struct perr *e)
 		    "long");
 	/* gs2 header "n,,": no channel binding, no authzid */
 	if (snprintf(name, sizeof(name), "n,,%s", a->first_bare) >=
-	    (int)sizeof(name) || auth_b64(name, strlen(name), out, outsz) ==
+	    (int)sizeof(name) || mime_b64_encode(name, strlen(name), out, outsz) ==
 	    -1)
 		return perr_set(e, 0, "AUTH SCRAM-SHA-256: response too long");
 	return 0;
@@ -244,7 +214,7 @@ scram_final(struct auth *a, const char *chal, char *out, size_t outsz,
 	char		 num[16], sb64[400];
 	int		 n, saltlen, rc = -1;
 
-	if ((n = auth_unb64(chal, sf, sizeof(sf) - 1)) < 0)
+	if ((n = mime_b64_decode(chal, sf, sizeof(sf) - 1)) < 0)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: bad challenge");
 	sf[n] = '\0';
 	if (memchr(sf, '\0', n) != NULL || !ascii_printable((char *)sf))
@@ -268,10 +238,10 @@ scram_final(struct auth *a, const char *chal, char *out, size_t outsz,
 		    "%s", errstr);
 	memcpy(sb64, s, sl);
 	sb64[sl] = '\0';
-	if ((saltlen = auth_unb64(sb64, salt, sizeof(salt))) <= 0)
+	if ((saltlen = mime_b64_decode(sb64, salt, sizeof(salt))) <= 0)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: bad salt");
-	if (PKCS5_PBKDF2_HMAC(a->pass, (int)strlen(a->pass), salt, saltlen,
-	    (int)iter, EVP_sha256(), sizeof(a->salted), a->salted) != 1)
+	if (ossl->PKCS5_PBKDF2_HMAC(a->pass, (int)strlen(a->pass), salt, saltlen,
+	    (int)iter, ossl->EVP_sha256(), sizeof(a->salted), a->salted) != 1)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: PBKDF2 failed");
 	if ((size_t)snprintf(without, sizeof(without), "c=biws,r=%.*s",
 	    (int)rl, r) >= sizeof(without) ||
@@ -280,10 +250,10 @@ scram_final(struct auth *a, const char *chal, char *out, size_t outsz,
 		perr_set(e, 1, "AUTH SCRAM-SHA-256: messages too long");
 		goto out;
 	}
-	if (HMAC(EVP_sha256(), a->salted, sizeof(a->salted),
+	if (ossl->HMAC(ossl->EVP_sha256(), a->salted, sizeof(a->salted),
 	    (const unsigned char *)"Client Key", 10, ckey, &len) == NULL ||
-	    SHA256(ckey, sizeof(ckey), skey) == NULL ||
-	    HMAC(EVP_sha256(), skey, sizeof(skey),
+	    ossl->SHA256(ckey, sizeof(ckey), skey) == NULL ||
+	    ossl->HMAC(ossl->EVP_sha256(), skey, sizeof(skey),
 	    (unsigned char *)a->authmsg, strlen(a->authmsg), sig, &len) ==
 	    NULL) {
 		perr_set(e, 1, "AUTH SCRAM-SHA-256: HMAC failed");
@@ -291,9 +261,9 @@ scram_final(struct auth *a, const char *chal, char *out, size_t outsz,
 	}
 	for (i = 0; i < sizeof(proof); i++)
 		proof[i] = ckey[i] ^ sig[i];
-	if (auth_b64(proof, sizeof(proof), pb64, sizeof(pb64)) == -1 ||
+	if (mime_b64_encode(proof, sizeof(proof), pb64, sizeof(pb64)) == -1 ||
 	    (size_t)snprintf(msg, sizeof(msg), "%s,p=%s", without, pb64) >=
-	    sizeof(msg) || auth_b64(msg, strlen(msg), out, outsz) == -1) {
+	    sizeof(msg) || mime_b64_encode(msg, strlen(msg), out, outsz) == -1) {
 		perr_set(e, 0, "AUTH SCRAM-SHA-256: response too long");
 		goto out;
 	}
@@ -320,7 +290,7 @@ scram_verify(struct auth *a, const char *chal, char *out, struct perr *e)
 	unsigned int	 len;
 	int		 n, gl;
 
-	if ((n = auth_unb64(chal, m, sizeof(m) - 1)) < 0)
+	if ((n = mime_b64_decode(chal, m, sizeof(m) - 1)) < 0)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: bad final message");
 	m[n] = '\0';
 	if ((p = scram_attr((char *)m, 'e', &vl)) != NULL)
@@ -331,16 +301,17 @@ scram_verify(struct auth *a, const char *chal, char *out, struct perr *e)
 		    "signature");
 	memcpy(v, p, vl);
 	v[vl] = '\0';
-	if (HMAC(EVP_sha256(), a->salted, sizeof(a->salted),
+	if (ossl->HMAC(ossl->EVP_sha256(), a->salted, sizeof(a->salted),
 	    (const unsigned char *)"Server Key", 10, key, &len) == NULL ||
-	    HMAC(EVP_sha256(), key, sizeof(key), (unsigned char *)a->authmsg,
-	    strlen(a->authmsg), want, &len) == NULL) {
+	    ossl->HMAC(ossl->EVP_sha256(), key, sizeof(key),
+	    (unsigned char *)a->authmsg, strlen(a->authmsg), want, &len) ==
+	    NULL) {
 		explicit_bzero(key, sizeof(key));
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: HMAC failed");
 	}
 	explicit_bzero(key, sizeof(key));
-	gl = auth_unb64(v, got, sizeof(got));
-	if (gl != (int)sizeof(want) || CRYPTO_memcmp(got, want,
+	gl = mime_b64_decode(v, got, sizeof(got));
+	if (gl != (int)sizeof(want) || ossl->CRYPTO_memcmp(got, want,
 	    sizeof(want)) != 0)
 		return perr_set(e, 1, "AUTH SCRAM-SHA-256: the server's "
 		    "signature is wrong (not the real server?)");
@@ -365,6 +336,10 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 	size_t		 ul = strlen(a->user), pl = strlen(a->pass);
 	int		 n, rc = -1, step = a->step++;
 
+	/* the keyed hashes are OpenSSL's, loaded for these two only */
+	if ((a->mech == AUTH_CRAM_MD5 || a->mech == AUTH_SCRAM_SHA256) &&
+	    ossl_load(e) == -1)
+		return -1;
 	switch (a->mech) {
 	case AUTH_PLAIN:
 		if (step != 0)
@@ -377,7 +352,7 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 		memcpy(buf + 1, a->user, ul);
 		buf[ul + 1] = '\0';
 		memcpy(buf + ul + 2, a->pass, pl);
-		rc = auth_b64(buf, ul + pl + 2, out, outsz);
+		rc = mime_b64_encode(buf, ul + pl + 2, out, outsz);
 		break;
 	case AUTH_LOGIN:
 		if (step == 0) {
@@ -387,8 +362,8 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 		if (step > 2)
 			return perr_set(e, 0, "AUTH LOGIN: unexpected "
 			    "challenge");
-		rc = step == 1 ? auth_b64(a->user, ul, out, outsz) :
-		    auth_b64(a->pass, pl, out, outsz);
+		rc = step == 1 ? mime_b64_encode(a->user, ul, out, outsz) :
+		    mime_b64_encode(a->pass, pl, out, outsz);
 		break;
 	case AUTH_CRAM_MD5:
 		if (step == 0) {
@@ -396,9 +371,9 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 			return 0;
 		}
 		if (step > 1 || chal == NULL ||
-		    (n = auth_unb64(chal, buf, sizeof(buf))) < 0)
+		    (n = mime_b64_decode(chal, buf, sizeof(buf))) < 0)
 			return perr_set(e, 0, "AUTH CRAM-MD5: bad challenge");
-		if (HMAC(EVP_md5(), a->pass, (int)pl, buf, (size_t)n, mac,
+		if (ossl->HMAC(ossl->EVP_md5(), a->pass, (int)pl, buf, (size_t)n, mac,
 		    &maclen) == NULL)
 			return perr_set(e, 1, "AUTH CRAM-MD5: HMAC failed");
 		n = snprintf(line, sizeof(line), "%s ", a->user);
@@ -407,7 +382,7 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 			    "long");
 		for (i = 0; i < maclen; i++)
 			(void)snprintf(line + n + 2 * i, 3, "%02x", mac[i]);
-		rc = auth_b64(line, strlen(line), out, outsz);
+		rc = mime_b64_encode(line, strlen(line), out, outsz);
 		break;
 	case AUTH_SCRAM_SHA256:
 		if (step == 0)
@@ -430,7 +405,7 @@ auth_step(struct auth *a, const char *chal, char *out, size_t outsz,
 			if (n < 0 || (size_t)n >= sizeof(line))
 				return perr_set(e, 0, "AUTH XOAUTH2: token too "
 				    "long");
-			rc = auth_b64(line, (size_t)n, out, outsz);
+			rc = mime_b64_encode(line, (size_t)n, out, outsz);
 			break;
 		}
 		/* a challenge is the server's JSON error: answer empty,

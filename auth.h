@@ -25,11 +25,6 @@ enum auth_mech {
 int	auth_choose(const char *offered, const char *forced, struct perr *e);
 const char *auth_name(int mech);
 
-/* Base64 of n bytes into out (NUL-terminated).  -1 when out is too small. */
-int	auth_b64(const void *in, size_t n, char *out, size_t outsz);
-/* Decode base64 in into out; the decoded length, or -1. */
-int	auth_unb64(const char *in, unsigned char *out, size_t outsz);
-
 /*
  * One exchange with mechanism mech for user and pass (which must outlive
  * it).  NULL with e filled (SCRAM refuses non-ASCII credentials: SASLprep

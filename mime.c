@@ -45,6 +45,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,21 +550,29 @@ b64w_line(struct mime_ctx *c, const struct mime_line *ln)
 	return c->outlen > 0 ? emit(c, c->out, c->outlen) : 0;
 }
 
-/* Base64 (RFC 2045 6.8) of the octets in grp; 76 characters a line. */
-static int
-b64_quad(struct mime_ctx *c)
+/* Base64 (RFC 2045 6.8) of 1 to 3 octets, padded, into out[0..3]. */
+static void
+b64_group(const unsigned char *g, size_t n, char *out)
 {
 	unsigned long	v;
 
-	v = (unsigned long)c->grp[0] << 16;
-	if (c->ngrp > 1)
-		v |= (unsigned long)c->grp[1] << 8;
-	if (c->ngrp > 2)
-		v |= c->grp[2];
-	c->out[c->outlen++] = b64dig[(v >> 18) & 63];
-	c->out[c->outlen++] = b64dig[(v >> 12) & 63];
-	c->out[c->outlen++] = c->ngrp > 1 ? b64dig[(v >> 6) & 63] : '=';
-	c->out[c->outlen++] = c->ngrp > 2 ? b64dig[v & 63] : '=';
+	v = (unsigned long)g[0] << 16;
+	if (n > 1)
+		v |= (unsigned long)g[1] << 8;
+	if (n > 2)
+		v |= g[2];
+	out[0] = b64dig[(v >> 18) & 63];
+	out[1] = b64dig[(v >> 12) & 63];
+	out[2] = n > 1 ? b64dig[(v >> 6) & 63] : '=';
+	out[3] = n > 2 ? b64dig[v & 63] : '=';
+}
+
+/* The octets in grp as base64; 76 characters a line. */
+static int
+b64_quad(struct mime_ctx *c)
+{
+	b64_group(c->grp, c->ngrp, c->out + c->outlen);
+	c->outlen += 4;
 	c->ngrp = 0;
 	if (c->outlen == MIME_B64_MAX) {
 		if (emit(c, c->out, c->outlen) == -1)
@@ -570,6 +580,60 @@ b64_quad(struct mime_ctx *c)
 		c->outlen = 0;
 	}
 	return 0;
+}
+
+int
+mime_b64_encode(const void *in, size_t n, char *out, size_t outsz)
+{
+	const unsigned char	*p = in;
+	size_t			 i, o = 0;
+
+	if (n > (SIZE_MAX - 1) / 4 * 3 - 3 || 4 * ((n + 2) / 3) + 1 > outsz)
+		return -1;
+	for (i = 0; i < n; i += 3, o += 4)
+		b64_group(p + i, n - i > 3 ? 3 : n - i, out + o);
+	out[o] = '\0';
+	return 0;
+}
+
+/* The value of a base64 digit, or -1. */
+static int
+b64_value(unsigned char b)
+{
+	if (b >= 'A' && b <= 'Z')
+		return b - 'A';
+	if (b >= 'a' && b <= 'z')
+		return b - 'a' + 26;
+	if (b >= '0' && b <= '9')
+		return b - '0' + 52;
+	return b == '+' ? 62 : b == '/' ? 63 : -1;
+}
+
+int
+mime_b64_decode(const char *in, unsigned char *out, size_t outsz)
+{
+	size_t	n = strlen(in), i, o = 0, pad = 0;
+	int	d[4], k;
+
+	if (n % 4 != 0 || n / 4 * 3 > outsz || n / 4 * 3 > INT_MAX)
+		return -1;
+	if (n > 0 && in[n - 1] == '=')
+		pad = n > 1 && in[n - 2] == '=' ? 2 : 1;
+	for (i = 0; i < n; i += 4) {
+		for (k = 0; k < 4; k++) {
+			/* '=' only as the padding of the last group */
+			if (i + 4 == n && k >= 4 - (int)pad) {
+				d[k] = 0;
+				continue;
+			}
+			if ((d[k] = b64_value((unsigned char)in[i + k])) == -1)
+				return -1;
+		}
+		out[o++] = (unsigned char)(d[0] << 2 | d[1] >> 4);
+		out[o++] = (unsigned char)((d[1] & 15) << 4 | d[2] >> 2);
+		out[o++] = (unsigned char)((d[2] & 3) << 6 | d[3]);
+	}
+	return (int)(o - pad);
 }
 
 static int

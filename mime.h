@@ -52,6 +52,19 @@ int	mime_transform(FILE *in, int flags, mime_put_fn put, void *arg,
 	    struct perr *e);
 
 /*
+ * Base64 (RFC 4648 4) of n octets into out, NUL-terminated, on one line:
+ * 0, or -1 when out (outsz) cannot hold it.
+ */
+int	mime_b64_encode(const void *in, size_t n, char *out, size_t outsz);
+
+/*
+ * Decode in, strict base64 (a multiple of 4 digits, '=' only as padding
+ * at the end, no white space) into out: the length, or -1 when in is not
+ * base64 or outsz is too small.
+ */
+int	mime_b64_decode(const char *in, unsigned char *out, size_t outsz);
+
+/*
  * What mime_transform() decides where the comment above is silent:
  * - when mime_scan() found has_long, pass MIME_FIX_LONG: without it a long
  *   line goes out unchanged, and one over MIME_PASS_MAX octets, which put

@@ -25,10 +25,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #include "log.h"
 #include "addr.h"
+#include "mime.h"
 #include "msg.h"
 
 #define HDR_LINE_MAX	(1024 * 1024)	/* one physical header line */
@@ -337,13 +336,12 @@ phrase(const char *name)
 			plain = 0;
 	}
 	if (eight) {
-		size_t	 n = strlen(name);
+		size_t	 n = strlen(name), sz = 4 * ((n + 2) / 3) + 1;
 		char	*b64;
 
-		if (n > 3000 || (b64 = malloc(4 * ((n + 2) / 3) + 1)) == NULL)
+		if (n > 3000 || (b64 = malloc(sz)) == NULL)
 			return NULL;
-		EVP_EncodeBlock((unsigned char *)b64,
-		    (const unsigned char *)name, (int)n);
+		(void)mime_b64_encode(name, n, b64, sz);
 		if (asprintf(&out, "=?UTF-8?B?%s?=", b64) == -1)
 			out = NULL;
 		free(b64);

@@ -5,8 +5,8 @@
  * connect and handshake waits in poll() for what is left of an absolute
  * CLOCK_MONOTONIC deadline, so a server that stalls or drips one byte a
  * minute cannot hold us past it.  No alarm(), no longjmp: unwinding out of
- * OpenSSL would corrupt its state.  OpenSSL is touched only when TLS is
- * started, so a plaintext relay on loopback pays nothing for it.
+ * OpenSSL would corrupt its state.  OpenSSL is loaded (ossl.c) only when
+ * TLS is started, so a plaintext relay on loopback pays nothing for it.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -26,13 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include "log.h"
+#include "ossl.h"
 #include "tls.h"
 
 #define RBUF_SIZE	16384
@@ -242,24 +237,24 @@ tls_connect(const char *host, int port, int family, const char *bind_addr,
 static void
 ssl_error(struct perr *e, const char *what)
 {
-	unsigned long	err = ERR_get_error();
+	unsigned long	err = ossl->ERR_get_error();
 	char		buf[256];
 
 	if (err != 0) {
-		ERR_error_string_n(err, buf, sizeof(buf));
+		ossl->ERR_error_string_n(err, buf, sizeof(buf));
 		perr_set(e, 1, "%s: %s", what, buf);
 	} else if (errno != 0)
 		perr_sys(e, 1, "%s", what);
 	else
 		perr_set(e, 1, "%s: connection closed", what);
-	ERR_clear_error();
+	ossl->ERR_clear_error();
 }
 
 /* Wait as OpenSSL asks after a WANT_READ/WANT_WRITE, or fail. */
 static int
 ssl_wait(struct tls_conn *c, int rc, const struct timespec *deadline)
 {
-	switch (SSL_get_error(c->ssl, rc)) {
+	switch (ossl->SSL_get_error(c->ssl, rc)) {
 	case SSL_ERROR_WANT_READ:
 		return wait_fd(c->fd, POLLIN, deadline);
 	case SSL_ERROR_WANT_WRITE:
@@ -297,19 +292,19 @@ load_key(SSL_CTX *ctx, const char *path, struct perr *e)
 		close(fd);
 		return perr_sys(e, 1, "tls_key %s", path);
 	}
-	if ((bio = BIO_new_fp(fp, BIO_CLOSE)) == NULL) {
+	if ((bio = ossl->BIO_new_fp(fp, BIO_CLOSE)) == NULL) {
 		fclose(fp);
 		return perr_set(e, 1, "tls_key %s: out of memory", path);
 	}
-	key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	if (key == NULL || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
-		EVP_PKEY_free(key);
-		ERR_clear_error();
+	key = ossl->PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	ossl->BIO_free(bio);
+	if (key == NULL || ossl->SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+		ossl->EVP_PKEY_free(key);
+		ossl->ERR_clear_error();
 		return perr_set(e, 0, "tls_key %s: not a PEM private key that "
 		    "OpenSSL can use", path);
 	}
-	EVP_PKEY_free(key);
+	ossl->EVP_PKEY_free(key);
 	return 0;
 }
 
@@ -337,34 +332,37 @@ tls_start(struct tls_conn *c, const struct tls_params *p,
 	if (c->rlen > c->rpos)
 		return perr_set(e, 1, "server sent data before the TLS "
 		    "handshake (STARTTLS injection?)");
-	ERR_clear_error();
-	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+	if (ossl_load(e) == -1)
+		return -1;
+	ossl->ERR_clear_error();
+	if ((c->ctx = ossl->SSL_CTX_new(ossl->TLS_client_method())) == NULL) {
 		ssl_error(e, "TLS set-up");
 		return -1;
 	}
 	ver = p->min_version == 13 ? TLS1_3_VERSION :
 	    p->min_version == 10 ? TLS1_VERSION : TLS1_2_VERSION;
-	SSL_CTX_set_min_proto_version(c->ctx, ver);
+	(void)ossl->SSL_CTX_ctrl(c->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, ver,
+	    NULL);
 	if (ver == TLS1_VERSION)	/* opportunistic: anything beats clear */
-		SSL_CTX_set_security_level(c->ctx, 0);
+		ossl->SSL_CTX_set_security_level(c->ctx, 0);
 	if (p->verify == TLS_VERIFY_CA) {
 		if (p->ca_file != NULL) {
-			if (SSL_CTX_load_verify_locations(c->ctx, p->ca_file,
+			if (ossl->SSL_CTX_load_verify_locations(c->ctx, p->ca_file,
 			    NULL) != 1) {
 				ssl_error(e, "tls_ca_file");
 				perr_set(e, 1, "tls_ca_file %s: cannot load "
 				    "certificates", p->ca_file);
 				return -1;
 			}
-		} else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
+		} else if (ossl->SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
 			ssl_error(e, "CA store");
 			return -1;
 		}
-		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+		ossl->SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	} else
-		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+		ossl->SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	if (p->cert != NULL) {
-		if (SSL_CTX_use_certificate_chain_file(c->ctx, p->cert) != 1) {
+		if (ossl->SSL_CTX_use_certificate_chain_file(c->ctx, p->cert) != 1) {
 			ssl_error(e, "tls_cert");
 			perr_set(e, 0, "tls_cert %s: cannot load", p->cert);
 			return -1;
@@ -372,7 +370,7 @@ tls_start(struct tls_conn *c, const struct tls_params *p,
 		if (load_key(c->ctx, p->key != NULL ? p->key : p->cert, e) ==
 		    -1)
 			return -1;
-		if (SSL_CTX_check_private_key(c->ctx) != 1) {
+		if (ossl->SSL_CTX_check_private_key(c->ctx) != 1) {
 			ssl_error(e, "tls_key");
 			perr_set(e, 0, "tls_key %s: cannot load or does not "
 			    "match tls_cert", p->key != NULL ? p->key :
@@ -380,21 +378,22 @@ tls_start(struct tls_conn *c, const struct tls_params *p,
 			return -1;
 		}
 	}
-	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, c->fd) != 1) {
+	if ((c->ssl = ossl->SSL_new(c->ctx)) == NULL ||
+	    ossl->SSL_set_fd(c->ssl, c->fd) != 1) {
 		ssl_error(e, "TLS set-up");
 		return -1;
 	}
 	if (p->servername != NULL && !is_ip_literal(p->servername))
-		SSL_set_tlsext_host_name(c->ssl, p->servername);
+		(void)ossl->SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+		    TLSEXT_NAMETYPE_host_name, (void *)p->servername);
 	if (p->verify == TLS_VERIFY_CA && p->servername != NULL) {
-		vp = SSL_get0_param(c->ssl);
-		X509_VERIFY_PARAM_set_hostflags(vp,
+		vp = ossl->SSL_get0_param(c->ssl);
+		ossl->X509_VERIFY_PARAM_set_hostflags(vp,
 		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		if (is_ip_literal(p->servername))
-			rc = X509_VERIFY_PARAM_set1_ip_asc(vp, p->servername);
+			rc = ossl->X509_VERIFY_PARAM_set1_ip_asc(vp, p->servername);
 		else
-			rc = SSL_set1_host(c->ssl, p->servername);
+			rc = ossl->SSL_set1_host(c->ssl, p->servername);
 		if (rc != 1) {
 			ssl_error(e, "TLS host name");
 			return -1;
@@ -402,46 +401,46 @@ tls_start(struct tls_conn *c, const struct tls_params *p,
 	}
 	for (;;) {
 		errno = 0;
-		if ((rc = SSL_connect(c->ssl)) == 1)
+		if ((rc = ossl->SSL_connect(c->ssl)) == 1)
 			break;
 		if ((w = ssl_wait(c, rc, deadline)) == 0)
 			continue;
 		if (w == -1)
 			return perr_sys(e, 1, "TLS handshake");
-		c->verify_result = SSL_get_verify_result(c->ssl);
+		c->verify_result = ossl->SSL_get_verify_result(c->ssl);
 		if (p->verify == TLS_VERIFY_CA &&
 		    c->verify_result != X509_V_OK)
 			return perr_set(e, 1, "TLS certificate verification "
 			    "failed for %s: %s", p->servername ?
 			    p->servername : "server",
-			    X509_verify_cert_error_string(c->verify_result));
+			    ossl->X509_verify_cert_error_string(c->verify_result));
 		ssl_error(e, "TLS handshake");
 		return -1;
 	}
-	c->verify_result = SSL_get_verify_result(c->ssl);
-	if ((cert = SSL_get1_peer_certificate(c->ssl)) == NULL)
+	c->verify_result = ossl->SSL_get_verify_result(c->ssl);
+	if ((cert = ossl->SSL_get1_peer_certificate(c->ssl)) == NULL)
 		return perr_set(e, 1, "TLS: the server sent no certificate");
 	if (p->verify == TLS_VERIFY_PIN) {
-		if (X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 ||
-		    mdlen != 32 || CRYPTO_memcmp(md, p->pin, 32) != 0) {
+		if (ossl->X509_digest(cert, ossl->EVP_sha256(), md, &mdlen) != 1 ||
+		    mdlen != 32 || ossl->CRYPTO_memcmp(md, p->pin, 32) != 0) {
 			char	hex[65];
 			unsigned int i;
 
 			for (i = 0; i < mdlen && i < 32; i++)
 				(void)snprintf(hex + 2 * i, 3, "%02x", md[i]);
 			hex[2 * i] = '\0';
-			X509_free(cert);
+			ossl->X509_free(cert);
 			return perr_set(e, 1, "TLS certificate of %s does not "
 			    "match tls_fingerprint (it is sha256:%s)",
 			    p->servername ? p->servername : "server", hex);
 		}
 	} else if (p->verify == TLS_VERIFY_CA &&
 	    c->verify_result != X509_V_OK) {
-		X509_free(cert);
+		ossl->X509_free(cert);
 		return perr_set(e, 1, "TLS certificate verification failed: "
-		    "%s", X509_verify_cert_error_string(c->verify_result));
+		    "%s", ossl->X509_verify_cert_error_string(c->verify_result));
 	}
-	X509_free(cert);
+	ossl->X509_free(cert);
 	return 0;
 }
 
@@ -461,14 +460,14 @@ conn_fill(struct tls_conn *c, const struct timespec *deadline,
 	for (;;) {
 		if (c->ssl != NULL) {
 			errno = 0;
-			ERR_clear_error();
-			rc = SSL_read(c->ssl, c->rbuf + c->rlen,
+			ossl->ERR_clear_error();
+			rc = ossl->SSL_read(c->ssl, c->rbuf + c->rlen,
 			    (int)(sizeof(c->rbuf) - c->rlen));
 			if (rc > 0) {
 				c->rlen += rc;
 				return 0;
 			}
-			if (SSL_get_error(c->ssl, rc) == SSL_ERROR_ZERO_RETURN)
+			if (ossl->SSL_get_error(c->ssl, rc) == SSL_ERROR_ZERO_RETURN)
 				return perr_set(e, 1, "connection closed by "
 				    "server");
 			if ((w = ssl_wait(c, rc, deadline)) == 0)
@@ -529,7 +528,7 @@ tls_getline(struct tls_conn *c, char *buf, size_t bufsz,
 int
 tls_pending(struct tls_conn *c)
 {
-	return c->rlen > c->rpos || (c->ssl != NULL && SSL_pending(c->ssl));
+	return c->rlen > c->rpos || (c->ssl != NULL && ossl->SSL_pending(c->ssl));
 }
 
 int
@@ -543,8 +542,8 @@ tls_flush(struct tls_conn *c, const struct timespec *deadline,
 	while (off < c->wlen) {
 		if (c->ssl != NULL) {
 			errno = 0;
-			ERR_clear_error();
-			rc = SSL_write(c->ssl, c->wbuf + off,
+			ossl->ERR_clear_error();
+			rc = ossl->SSL_write(c->ssl, c->wbuf + off,
 			    (int)(c->wlen - off));
 			if (rc > 0) {
 				off += rc;
@@ -598,13 +597,15 @@ tls_write(struct tls_conn *c, const void *p, size_t n,
 const char *
 tls_version(const struct tls_conn *c)
 {
-	return c->ssl != NULL ? SSL_get_version(c->ssl) : NULL;
+	return c->ssl != NULL ? ossl->SSL_get_version(c->ssl) : NULL;
 }
 
 const char *
 tls_cipher(const struct tls_conn *c)
 {
-	return c->ssl != NULL ? SSL_get_cipher_name(c->ssl) : NULL;
+	return c->ssl != NULL ?
+	    ossl->SSL_CIPHER_get_name(ossl->SSL_get_current_cipher(c->ssl)) :
+	    NULL;
 }
 
 void
@@ -613,16 +614,18 @@ tls_describe(const struct tls_conn *c, char *buf, size_t bufsz)
 	X509	*cert;
 	char	 subj[256] = "?", iss[256] = "?";
 
-	if (c->ssl == NULL || (cert = SSL_get1_peer_certificate(c->ssl)) ==
+	if (c->ssl == NULL || (cert = ossl->SSL_get1_peer_certificate(c->ssl)) ==
 	    NULL) {
 		(void)strlcpy(buf, "no certificate", bufsz);
 		return;
 	}
-	X509_NAME_oneline(X509_get_subject_name(cert), subj, sizeof(subj));
-	X509_NAME_oneline(X509_get_issuer_name(cert), iss, sizeof(iss));
+	ossl->X509_NAME_oneline(ossl->X509_get_subject_name(cert), subj,
+	    sizeof(subj));
+	ossl->X509_NAME_oneline(ossl->X509_get_issuer_name(cert), iss,
+	    sizeof(iss));
 	(void)snprintf(buf, bufsz, "subject %s, issuer %s, verify %s", subj,
-	    iss, X509_verify_cert_error_string(c->verify_result));
-	X509_free(cert);
+	    iss, ossl->X509_verify_cert_error_string(c->verify_result));
+	ossl->X509_free(cert);
 }
 
 void
@@ -631,10 +634,11 @@ tls_close(struct tls_conn *c)
 	if (c == NULL)
 		return;
 	if (c->ssl != NULL) {
-		(void)SSL_shutdown(c->ssl);	/* best effort, non-blocking */
-		SSL_free(c->ssl);
+		(void)ossl->SSL_shutdown(c->ssl);	/* best effort, non-blocking */
+		ossl->SSL_free(c->ssl);
 	}
-	SSL_CTX_free(c->ctx);
+	if (c->ctx != NULL)
+		ossl->SSL_CTX_free(c->ctx);
 	close(c->fd);
 	free(c);
 }

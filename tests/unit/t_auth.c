@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "auth.h"
+#include "mime.h"
 #include "tests/unit/tap.h"
 
 /* base64 of s, for building server messages */
@@ -12,7 +13,7 @@ b64(const char *s)
 {
 	static char	buf[1024];
 
-	if (auth_b64(s, strlen(s), buf, sizeof(buf)) == -1)
+	if (mime_b64_encode(s, strlen(s), buf, sizeof(buf)) == -1)
 		return "";
 	return buf;
 }
@@ -23,7 +24,7 @@ unb64(const char *s)
 	static char	buf[1024];
 	int		n;
 
-	if ((n = auth_unb64(s, (unsigned char *)buf, sizeof(buf) - 1)) < 0)
+	if ((n = mime_b64_decode(s, (unsigned char *)buf, sizeof(buf) - 1)) < 0)
 		return "(bad base64)";
 	buf[n] = '\0';
 	return buf;

@@ -1186,6 +1186,50 @@ t_big(void)
 	fclose(fp);
 }
 
+/* mime_b64_encode/decode: RFC 4648 section 10's vectors and bad input */
+static void
+t_b64_codec(void)
+{
+	static const char *vec[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	static const char *bad[] = {
+		"Zg=", "Zg", "Z===", "=Zg=", "Zg=a", "Zm9v Yg==", "Zm9\n",
+		"Zm9*", "Zm=v",
+	};
+	unsigned char	 bin[256], dec[258];
+	char		 out[64], big[400];
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		CHECK(mime_b64_encode(vec[i][0], strlen(vec[i][0]), out,
+		    sizeof(out)) == 0, "b64 encode \"%s\" fits", vec[i][0]);
+		CHECK_STR(out, vec[i][1], "b64 encode \"%s\"", vec[i][0]);
+		n = mime_b64_decode(vec[i][1], dec, sizeof(dec));
+		CHECK(n == (int)strlen(vec[i][0]) &&
+		    memcmp(dec, vec[i][0], (size_t)n) == 0,
+		    "b64 decode \"%s\"", vec[i][1]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(mime_b64_decode(bad[i], dec, sizeof(dec)) == -1,
+		    "b64 refuses \"%s\"", bad[i]);
+	CHECK(mime_b64_encode("foo", 3, out, 4) == -1 &&
+	    mime_b64_encode("foo", 3, out, 5) == 0,
+	    "b64 encode needs room for 4 digits and the NUL");
+	CHECK(mime_b64_decode("Zm9vYmFy", dec, 5) == -1 &&
+	    mime_b64_decode("Zm9vYmFy", dec, 6) == 6,
+	    "b64 decode needs room for every group");
+	for (i = 0; i < sizeof(bin); i++)
+		bin[i] = (unsigned char)(255 - i);
+	CHECK(mime_b64_encode(bin, sizeof(bin), big, sizeof(big)) == 0 &&
+	    strlen(big) == 344 && mime_b64_decode(big, dec, sizeof(dec)) ==
+	    256 && memcmp(bin, dec, sizeof(bin)) == 0,
+	    "b64 round trip of every octet value");
+}
+
 int
 main(void)
 {
@@ -1195,6 +1239,7 @@ main(void)
 	t_multipart();
 	t_nested();
 	t_base64();
+	t_b64_codec();
 	t_qp_rewrap();
 	t_7bit();
 	t_headers();
