@@ -524,10 +524,15 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 	time_t		 now = time(NULL);
 
 	memset(mi, 0, sizeof(*mi));
-	if ((r = calloc(1, sizeof(*r))) == NULL)
+	/* not calloc: zeroing 64 KiB would cost more than reading a small
+	 * message, and touch every page of buf */
+	if ((r = malloc(sizeof(*r))) == NULL)
 		return perr_set(e, 1, "out of memory");
 	r->in = in;
+	r->pos = r->len = 0;
+	r->eof = r->skip_lf = 0;
 	r->at_bol = 1;
+	r->lineno = 0;
 
 	/* Header section. */
 	for (;;) {

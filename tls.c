@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct tls_conn {
 	SSL		*ssl;
 	size_t		 rpos, rlen, wlen;
 	long		 verify_result;
+	/* the buffers last: conn_new() zeroes only what precedes them */
 	char		 rbuf[RBUF_SIZE];
 	char		 wbuf[WBUF_SIZE];
 };
@@ -98,8 +100,11 @@ conn_new(int fd)
 {
 	struct tls_conn	*c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	/* the buffers are not zeroed: that would cost more than a small
+	 * message's whole session */
+	if ((c = malloc(sizeof(*c))) == NULL)
 		return NULL;
+	memset(c, 0, offsetof(struct tls_conn, rbuf));
 	c->fd = fd;
 	return c;
 }
