@@ -54,10 +54,19 @@ struct hdr {
 	int	 drop;
 };
 
+/*
+ * The spool file is written through buf: glibc gives a FILE on a disk
+ * file a 4 KiB buffer whatever setvbuf() asks without a buffer of our own,
+ * and a 50 MiB message would take 12,800 write()s.
+ */
+#define OUT_BUF	65536
+
 struct out {
 	FILE		*fp;
 	struct msg_info	*mi;
 	size_t		 linelen;
+	char		*buf;
+	size_t		 blen;
 };
 
 static int
@@ -181,6 +190,29 @@ rd_line(struct rd *r, char **line, size_t *cap, size_t *len, size_t max,
 }
 
 static int
+out_flush(struct out *o)
+{
+	if (o->blen > 0 && fwrite(o->buf, 1, o->blen, o->fp) != o->blen)
+		return -1;
+	o->blen = 0;
+	return 0;
+}
+
+static int
+out_write(struct out *o, const char *p, size_t n)
+{
+	if (n > OUT_BUF - o->blen) {
+		if (out_flush(o) == -1)
+			return -1;
+		if (n >= OUT_BUF)
+			return fwrite(p, 1, n, o->fp) == n ? 0 : -1;
+	}
+	memcpy(o->buf + o->blen, p, n);
+	o->blen += n;
+	return 0;
+}
+
+static int
 out_put(struct out *o, const char *p, size_t n, int eol)
 {
 	size_t	i;
@@ -203,11 +235,11 @@ out_put(struct out *o, const char *p, size_t n, int eol)
 	o->linelen += n;
 	if (o->linelen > LINE_MAX_OCTETS)
 		o->mi->has_long = 1;
-	if (n > 0 && fwrite(p, 1, n, o->fp) != n)
+	if (out_write(o, p, n) == -1)
 		return -1;
 	o->mi->size += n;
 	if (eol) {
-		if (putc('\n', o->fp) == EOF)
+		if (out_write(o, "\n", 1) == -1)
 			return -1;
 		o->mi->size++;
 		o->mi->lines++;
@@ -514,7 +546,7 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
     struct perr *e)
 {
 	struct rd	*r;
-	struct out	 w = { out, mi, 0 };
+	struct out	 w = { out, mi, 0, NULL, 0 };
 	struct hdr	*h = NULL, *nh;
 	size_t		 nhdr = 0, total = 0, cap = 0, len, i, n, namelen;
 	char		*line = NULL, date[64], *s, *ph;
@@ -526,8 +558,11 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 	memset(mi, 0, sizeof(*mi));
 	/* not calloc: zeroing 64 KiB would cost more than reading a small
 	 * message, and touch every page of buf */
-	if ((r = malloc(sizeof(*r))) == NULL)
+	if ((r = malloc(sizeof(*r))) == NULL ||
+	    (w.buf = malloc(OUT_BUF)) == NULL) {
+		free(r);
 		return perr_set(e, 1, "out of memory");
+	}
 	r->in = in;
 	r->pos = r->len = 0;
 	r->eof = r->skip_lf = 0;
@@ -640,10 +675,9 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 			mi->from_domain = first_domain(o->from_addr);
 	}
 	if (!has_date) {
-		if (fprintf(out, "Date: %s\n", date) < 0)
+		if (out_put(&w, "Date: ", 6, 0) == -1 ||
+		    out_put(&w, date, strlen(date), 1) == -1)
 			goto werr;
-		mi->size += strlen(date) + 7;
-		mi->lines++;
 	}
 	if (!has_msgid) {
 		uint32_t rnd = arc4random();
@@ -697,7 +731,7 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 		if (ended && linelen > 0 && !eol && out_put(&w, "", 0, 1) == -1)
 			goto werr;
 	}
-	if (fflush(out) == EOF || ferror(out))
+	if (out_flush(&w) == -1 || fflush(out) == EOF || ferror(out))
 		goto werr;
 	ret = 0;
 	goto done;
@@ -707,6 +741,7 @@ done:
 	free(line);
 	hdrs_free(h, nhdr);
 	free(r);
+	free(w.buf);
 	if (ret == -1)
 		msg_info_free(mi);	/* nothing half-made goes back */
 	return ret;
