@@ -652,9 +652,12 @@ msg_read(FILE *in, FILE *out, const struct msg_opts *o, struct msg_info *mi,
 		if (!h[i].drop && out_header(&w, h[i].text) == -1)
 			goto werr;
 	if (!has_from) {
+		const char *name = o->fullname != NULL ?
+		    o->fullname(o->fullname_arg) : NULL;
+
 		ph = NULL;
-		if (o->fullname != NULL && o->fullname[0] != '\0' &&
-		    (ph = phrase(o->fullname)) == NULL) {
+		if (name != NULL && name[0] != '\0' &&
+		    (ph = phrase(name)) == NULL) {
 			perr_set(e, 1, "out of memory");
 			goto done;
 		}

@@ -12,7 +12,10 @@ struct msg_opts {
 	int		 extract;	/* -t: recipients from the headers */
 	const char	*sender;	/* envelope sender, qualified; "" null */
 	const char	*from_addr;	/* address for a generated From: */
-	const char	*fullname;	/* display name for it, or NULL */
+	/* its display name (NULL for none), asked only when a From: is
+	 * generated; fullname may be NULL */
+	const char	*(*fullname)(void *arg);
+	void		*fullname_arg;
 	const char	*hostname;	/* Message-ID, Received */
 	const char	*domain;	/* qualifies bare addresses */
 	const char	*qid;		/* queue id, for Received */

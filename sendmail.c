@@ -678,11 +678,17 @@ rcpt_push(char ***v, size_t *n, char *a)
 	return 0;
 }
 
-/* Who is sending: names the submission needs, found once. */
+/*
+ * Who is sending: names the submission needs, found once.  The password
+ * entry (login name, GECOS) is looked up only when something needs it:
+ * with -f and a From header of its own, a message needs neither, and the
+ * look-up (NSS, /etc/passwd) would cost more than the rest of the start.
+ */
 struct who {
 	char		 host[256], dom[256], login[64];
-	const char	*fullname;	/* -F, else GECOS, or NULL */
-	char		 gecos[256];
+	const char	*fullname;	/* -F, or NULL */
+	char		 gecos[256];	/* GECOS name, or "" */
+	int		 pw_read;	/* login and gecos are set */
 	struct aliases	*aliases;	/* NULL: none (yet) */
 	const char	*aliases_path;
 	int		 aliases_read;	/* read once, when first needed */
@@ -691,25 +697,56 @@ struct who {
 static void
 who_init(struct who *w, const struct opts *o, const struct conf *c)
 {
-	struct passwd	*pw;
-
 	memset(w, 0, sizeof(*w));
 	names(c, w->host, sizeof(w->host), w->dom, sizeof(w->dom));
+	w->fullname = o->fullname;
+	if (w->fullname != NULL)
+		check_text("-F name", w->fullname);
+	w->aliases_path = c->aliases;
+}
+
+static void
+who_pw(struct who *w)
+{
+	struct passwd	*pw;
+	const char	*p;
+
+	if (w->pw_read)
+		return;
+	w->pw_read = 1;
 	if ((pw = getpwuid(getuid())) != NULL)
 		(void)strlcpy(w->login, pw->pw_name, sizeof(w->login));
 	else
 		(void)snprintf(w->login, sizeof(w->login), "uid%lu",
 		    (unsigned long)getuid());
-	w->fullname = o->fullname;
-	if (w->fullname == NULL && pw != NULL && pw->pw_gecos != NULL &&
-	    pw->pw_gecos[0] != '\0') {
-		(void)strlcpy(w->gecos, pw->pw_gecos, sizeof(w->gecos));
-		w->gecos[strcspn(w->gecos, ",")] = '\0';
-		w->fullname = w->gecos[0] != '\0' ? w->gecos : NULL;
-	}
+	if (pw == NULL || pw->pw_gecos == NULL)
+		return;
+	/* the name before the first comma; none if it holds a control
+	 * character (a directory service may hold anything) */
+	for (p = pw->pw_gecos; *p != '\0' && *p != ','; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return;
+	(void)strlcpy(w->gecos, pw->pw_gecos, sizeof(w->gecos));
+	w->gecos[strcspn(w->gecos, ",")] = '\0';
+}
+
+static const char *
+who_login(struct who *w)
+{
+	who_pw(w);
+	return w->login;
+}
+
+/* The display name of a generated From: -F, else GECOS, else NULL. */
+static const char *
+who_fullname(void *arg)
+{
+	struct who	*w = arg;
+
 	if (w->fullname != NULL)
-		check_text("-F name", w->fullname);
-	w->aliases_path = c->aliases;
+		return w->fullname;
+	who_pw(w);
+	return w->gecos[0] != '\0' ? w->gecos : NULL;
 }
 
 /*
@@ -852,7 +889,7 @@ full:
  * address a generated From header shows.  NULL only when out of memory.
  */
 static char *
-make_sender(const struct conf *c, const struct who *w, const char *given,
+make_sender(const struct conf *c, struct who *w, const char *given,
     char **from_addr, int *rewrite, char **origin)
 {
 	struct conf_relay	 r;
@@ -864,7 +901,7 @@ make_sender(const struct conf *c, const struct who *w, const char *given,
 		sender = qualify(given, w->dom);
 	else
 		sender = qualify(c->relay.from != NULL ? c->relay.from :
-		    w->login, w->dom);
+		    who_login(w), w->dom);
 	if (sender == NULL)
 		return NULL;
 	(void)conf_route(c, sender, &r);
@@ -877,7 +914,8 @@ make_sender(const struct conf *c, const struct who *w, const char *given,
 			return NULL;
 		}
 	}
-	*from_addr = qualify(sender[0] != '\0' ? sender : w->login, w->dom);
+	*from_addr = qualify(sender[0] != '\0' ? sender : who_login(w),
+	    w->dom);
 	if (*from_addr == NULL) {
 		free(sender);
 		free(*origin);
@@ -953,7 +991,8 @@ queue_message(const struct opts *o, const struct conf *c,
 	mo.extract = extract;
 	mo.sender = sender;
 	mo.from_addr = from_addr;
-	mo.fullname = w->fullname;
+	mo.fullname = who_fullname;
+	mo.fullname_arg = w;
 	mo.hostname = w->host;
 	mo.domain = w->dom;
 	mo.qid = qid;

@@ -14,6 +14,13 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static const char *
+fullname(void *arg)
+{
+	(void)arg;
+	return "J\xc3\xbcrgen \"Q\" Example";
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.rewrite_from = (data[0] >> 2) & 1;
 	o.sender = (data[0] & 8) ? "" : "alice@example.org";
 	o.from_addr = "alice@example.org";
-	o.fullname = (data[0] & 16) ? "J\xc3\xbcrgen \"Q\" Example" : NULL;
+	o.fullname = (data[0] & 16) ? fullname : NULL;
 	o.hostname = "host.example.org";
 	o.domain = "example.org";
 	o.qid = "0123456789AB";
