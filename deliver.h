@@ -11,7 +11,8 @@ struct spool;
 
 /*
  * An SMTP session kept open between messages of one queue run, so that
- * messages for the same relay share a connection (RSET between them).
+ * messages for the same relay share a connection (RSET between them only
+ * when a transaction did not end with the reply to its final dot).
  */
 struct deliver_cache {
 	struct smtp	*s;

@@ -59,6 +59,7 @@ struct smtp {
 	char		 ehlo[2048];	/* keywords, for --check */
 	int		 broken;	/* the session cannot go on */
 	int		 in_data;
+	int		 in_txn;	/* MAIL sent, no end of it seen yet */
 };
 
 static long
@@ -660,6 +661,7 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		(void)snprintf(x, sizeof(x), " ENVID=%s", xt);
 		(void)strlcat(params, x, sizeof(params));
 	}
+	s->in_txn = 1;
 	if (smtp_send_line(s, !pipelined, NULL, "MAIL FROM:<%s>%s", m->from,
 	    params) == -1) {
 		perr_set(e, 1, "write to %s failed", s->relay);
@@ -669,6 +671,7 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		if (smtp_reply(s, &rp, T_MAIL, e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
 		if (rp.code != 250) {
+			s->in_txn = 0;	/* no transaction was started */
 			reply_err(s, &rp, e, "MAIL FROM");
 			return fail_all(r, nr, rp.code, rp.dsn, e);
 		}
@@ -722,9 +725,11 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 					break;
 			if (i == sent_rcpt + 1 && rest.code == 354) {
 				/* RFC 2920 3.1: end the unwanted data */
-				(void)smtp_send_line(s, 1, NULL, ".");
-				(void)smtp_reply(s, &rest, T_DOT, &e2);
-			}
+				if (smtp_send_line(s, 1, NULL, ".") == 0 &&
+				    smtp_reply(s, &rest, T_DOT, &e2) == 0)
+					s->in_txn = 0;
+			} else if (i == sent_rcpt + 1)
+				s->in_txn = 0;	/* MAIL refused: none began */
 			return fail_all(r, nr, rp.code, rp.dsn, e);
 		}
 		for (i = 0; i < nr; i++) {
@@ -793,6 +798,8 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		    "duplicate", s->relay, e->msg);
 		return fail_all(r, nr, 0, NULL, e);
 	}
+	/* RFC 5321 4.1.1.4: any reply to the dot ends the transaction */
+	s->in_txn = 0;
 	reply_flat(&rp, flat, sizeof(flat));
 	if (rp.code != 250) {
 		reply_err(s, &rp, e, "end of DATA");
@@ -821,12 +828,15 @@ smtp_reset(struct smtp *s, struct perr *e)
 
 	if (!smtp_usable(s))
 		return perr_set(e, 1, "session to %s is not usable", s->relay);
+	if (!s->in_txn)
+		return 0;	/* a completed transaction reset the state */
 	if (smtp_cmd(s, &r, T_MAIL, e, "RSET") == -1)
 		return -1;
 	if (r.code != 250) {
 		s->broken = 1;
 		return reply_err(s, &r, e, "RSET");
 	}
+	s->in_txn = 0;
 	return 0;
 }
 

@@ -81,7 +81,9 @@ struct smtp *smtp_open(struct tls_conn *c, const struct smtp_params *p,
  * 0 when the message was accepted for at least one recipient; r[i] says
  * for each.  -1 when no recipient got it: e says why (e->temp), r[i]
  * holds each recipient's outcome.  Afterwards smtp_usable() tells whether
- * the session can carry another transaction (after smtp_reset()).
+ * the session can carry another transaction.  smtp_reset() sends RSET only
+ * when a transaction may still be open (the server's reply to the final
+ * dot, whatever it was, ends one: RFC 5321 4.1.1.4), else it does nothing.
  */
 int	smtp_send(struct smtp *s, const struct smtp_msg *m,
 	    struct smtp_rcpt *r, size_t nr, struct perr *e);
