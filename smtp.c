@@ -818,8 +818,12 @@ read_envelope_replies(struct smtp *s, struct smtp_rcpt *r, size_t nr,
 
 /*
  * After smtp_send_begin(): the replies to the pipelined commands, then the
- * message and the final dot, which is flushed; its reply is left for
- * smtp_send_end().
+ * message and the final dot.  The dot stays in the output buffer, to leave
+ * in one write with the next message's commands: when they went out in two
+ * writes, a flush to Postfix's smtp-sink (3.7, loopback, 2026-11) stalled
+ * for up to 40 ms, Linux's delayed ACK, now and then, as if the server's
+ * second reply waited for our ACK of its first (Nagle's algorithm).  One
+ * write lets the server answer in one.  smtp_send_end() flushes it.
  */
 int
 smtp_send_data(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
@@ -854,8 +858,7 @@ smtp_send_data(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 	} else if (send_body(s, m->data, e) == -1)
 		return fail_all(r, nr, 0, NULL, e);
 	set_deadline(s, &dl, T_DOT);
-	if (tls_write(s->c, ".\r\n", 3, &dl, e) == -1 ||
-	    tls_flush(s->c, &dl, e) == -1) {
+	if (tls_write(s->c, ".\r\n", 3, &dl, e) == -1) {
 		s->broken = 1;
 		return fail_all(r, nr, 0, NULL, e);
 	}
@@ -872,12 +875,20 @@ int
 smtp_send_end(struct smtp *s, struct smtp_rcpt *r, size_t nr, struct perr *e)
 {
 	struct reply	 rp;
+	struct timespec	 dl;
 	char		 flat[1024], dsnbuf[16];
 	size_t		 i;
 
 	if (!s->dot_sent)
 		return perr_set(e, 1, "internal error: no final dot sent");
 	s->dot_sent = 0;
+	set_deadline(s, &dl, T_DOT);
+	if (tls_flush(s->c, &dl, e) == -1) {
+		s->broken = 1;
+		perr_set(e, 1, "write to %s failed after DATA: %s", s->relay,
+		    e->msg);
+		return fail_all(r, nr, 0, NULL, e);
+	}
 	if (smtp_reply(s, &rp, T_DOT, e) == -1) {
 		/* qmail's lesson: it may have arrived all the same */
 		log_warnx("%s: no reply after the final dot: %s; possible "

@@ -93,7 +93,8 @@ int	smtp_send(struct smtp *s, const struct smtp_msg *m,
  * (RFC 2920 3.1): smtp_send_begin() writes MAIL, RCPT and DATA (with
  * PIPELINING; without, it runs them in lockstep up to the 354);
  * smtp_send_data() reads their replies, sends the message and the final
- * dot, and returns without waiting for its reply; smtp_send_end() reads
+ * dot (left buffered: the next smtp_send_begin() or smtp_send_end() sends
+ * it) and returns without waiting for its reply; smtp_send_end() reads
  * that reply.  With PIPELINING the next message's smtp_send_begin() may
  * come before this one's smtp_send_end(), never its smtp_send_data().
  * Each returns 0 while the transaction goes on (smtp_send_end(): the
