@@ -577,6 +577,8 @@ send_body(struct smtp *s, FILE *fp, struct perr *e)
 			start = nl - buf + 1;
 			bol = 1;
 		}
+		if (n < sizeof(buf))
+			break;	/* end of file or error: no read more */
 	}
 	if (ferror(fp))
 		return perr_sys(e, 1, "read queued message");

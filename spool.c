@@ -47,8 +47,9 @@ struct spool {
 
 /*
  * Open a queue file for reading: never through a symlink, never blocking
- * on a FIFO a user planted, and only a regular file of ours.  Its size
- * goes to *size when size is not NULL.
+ * on a FIFO a user planted, and only a regular file of ours.  With size
+ * (the caller reads it whole with read(2), on which O_NONBLOCK has no
+ * effect for a regular file) its size goes to *size and O_NONBLOCK stays.
  */
 static int
 open_reg(const struct spool *sp, int dfd, const char *name, off_t *size)
@@ -66,10 +67,10 @@ open_reg(const struct spool *sp, int dfd, const char *name, off_t *size)
 		errno = EPERM;
 		return -1;
 	}
-	/* O_NONBLOCK was for the open alone; no other status flag is set */
-	(void)fcntl(fd, F_SETFL, 0);
 	if (size != NULL)
 		*size = st.st_size;
+	else	/* O_NONBLOCK was for the open; no other status flag is set */
+		(void)fcntl(fd, F_SETFL, 0);
 	return fd;
 }
 
@@ -994,7 +995,13 @@ spool_clean(struct spool *sp)
 		}
 		rewinddir(d);
 		while ((de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+
 			if (de->d_name[0] == '.')
+				continue;
+			/* in new/ only a .msg can be debris: stat no .env */
+			if (pass == 1 && (l != SPOOL_QID_LEN + 4 ||
+			    strcmp(de->d_name + SPOOL_QID_LEN, ".msg") != 0))
 				continue;
 			if (fstatat(dfd, de->d_name, &st,
 			    AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -1002,12 +1009,6 @@ spool_clean(struct spool *sp)
 				continue;
 			if (pass == 1) {
 				/* a .msg whose .env never arrived */
-				size_t l = strlen(de->d_name);
-
-				if (l != SPOOL_QID_LEN + 4 ||
-				    strcmp(de->d_name + SPOOL_QID_LEN,
-				    ".msg") != 0)
-					continue;
 				(void)snprintf(env, sizeof(env), "%.*s.env",
 				    SPOOL_QID_LEN, de->d_name);
 				if (fstatat(dfd, env, &st,
