@@ -49,6 +49,35 @@ struct outcome {
 	int		 done;		/* final for this attempt */
 };
 
+/* The transaction of run_session(), which may outlive the call. */
+struct txn {
+	struct smtp_rcpt	*r;		/* its recipients */
+	size_t			 k;
+	int			 lockfd;	/* in flight: dup of the data fd */
+};
+
+/*
+ * One message being delivered.  In a queue run whose server offers
+ * PIPELINING, a message can be left "in flight": its final dot sent, its
+ * reply unread, while the next message's MAIL, RCPT and DATA go out (RFC
+ * 2920 3.1).  The reply is read, and the outcome recorded, before that next
+ * message's own replies; lockfd keeps the message locked until then.
+ */
+struct deliver_job {
+	struct spool		*sp;
+	struct deliver_ctx	 ctx;		/* its cache NULL: bounces */
+	int			 report;
+	struct envelope		 env;
+	struct outcome		*o;		/* one per pending recipient */
+	size_t			 n;
+	struct txn		 t;
+	char			 last[600];	/* the last error, for mailq */
+};
+
+static int	job_record(struct deliver_job *job, FILE *data,
+		    struct deliver_result *res, struct perr *e);
+static void	job_free(struct deliver_job *job);
+
 /* The first line of a file only its owner may read. */
 static int
 secret_file(const char *path, char *buf, size_t bufsz, struct perr *e)
@@ -270,47 +299,136 @@ log_outcome(const struct envelope *env, const struct outcome *o, time_t now)
 	    "none", o->r.dsn, status, text);
 }
 
+/* What the outcome of the last transaction says, into o[] (not done). */
+static void
+round_done(struct smtp *s, struct outcome *o, size_t n,
+    const struct smtp_rcpt *r, int *more, int *got)
+{
+	const char	*tv = smtp_tls_version(s);
+	size_t		 i, k;
+
+	*more = *got = 0;
+	for (i = k = 0; i < n; i++) {
+		if (o[i].done)
+			continue;
+		o[i].r = r[k++];
+		(void)strlcpy(o[i].relay, smtp_relay(s), sizeof(o[i].relay));
+		(void)strlcpy(o[i].tls, tv != NULL ? tv : "",
+		    sizeof(o[i].tls));
+		if (o[i].r.status == SMTP_OK)
+			*got = 1;
+		if (o[i].r.again)
+			*more = 1;
+		else if (o[i].r.status != SMTP_TEMP)
+			o[i].done = 1;
+	}
+}
+
+/*
+ * Read the reply to the final dot of job, in flight on s, and record the
+ * outcome in the queue; then the message's lock goes.
+ */
+static void
+job_settle(struct smtp *s, struct deliver_job *job)
+{
+	struct deliver_result	 res;
+	struct perr		 e;
+	FILE			*data;
+	size_t			 i;
+	int			 more, got;
+
+	(void)smtp_send_end(s, job->t.r, job->t.k, &e);
+	round_done(s, job->o, job->n, job->t.r, &more, &got);
+	for (i = 0; i < job->n; i++)
+		if (!job->o[i].done) {
+			(void)strlcpy(job->last, job->o[i].r.text,
+			    sizeof(job->last));
+			break;
+		}
+	/* a bounce reads the message (without it, none is sent now) */
+	data = NULL;
+	for (i = 0; i < job->n; i++)
+		if (job->o[i].r.status != SMTP_OK)
+			break;
+	if (i < job->n && (data = fdopen(job->t.lockfd, "r")) != NULL)
+		job->t.lockfd = -1;
+	if (job_record(job, data, &res, &e) == -1)
+		log_warnx("%s: %s", job->env.qid, e.msg);
+	if (data != NULL)
+		fclose(data);
+	job_free(job);
+}
+
+/* Settle the message in flight on the cached session, if any. */
+static void
+cache_settle(struct deliver_cache *cache)
+{
+	struct deliver_job	*job;
+
+	if (cache == NULL || (job = cache->inflight) == NULL)
+		return;
+	cache->inflight = NULL;
+	job_settle(cache->s, job);
+}
+
 void
 deliver_cache_close(struct deliver_cache *cache)
 {
 	if (cache != NULL && cache->s != NULL) {
+		cache_settle(cache);
 		smtp_close(cache->s);
 		cache->s = NULL;
 	}
 }
 
-/* The cached session for key, reset for a new message, or NULL. */
+/*
+ * The cached session for key, ready for a new message, or NULL.  A
+ * message in flight on it comes along in *inflight, its reply unread.
+ */
 static struct smtp *
-cache_take(struct deliver_cache *cache, const char *key)
+cache_take(struct deliver_cache *cache, const char *key,
+    struct deliver_job **inflight)
 {
 	struct smtp	*s;
 	struct perr	 e;
 
+	*inflight = NULL;
 	if (cache == NULL || cache->s == NULL)
 		return NULL;
-	if (strcmp(cache->key, key) != 0) {
+	if (strcmp(cache->key, key) != 0 || !smtp_usable(cache->s)) {
 		deliver_cache_close(cache);
 		return NULL;
 	}
 	s = cache->s;
 	cache->s = NULL;
-	if (!smtp_usable(s) || smtp_reset(s, &e) == -1) {
+	if ((*inflight = cache->inflight) != NULL) {
+		cache->inflight = NULL;
+		return s;	/* its dot's reply ends that transaction */
+	}
+	if (smtp_reset(s, &e) == -1) {
 		smtp_close(s);
 		return NULL;
 	}
 	return s;
 }
 
-/* Keep s for the next message when it can go on, else end it. */
+/*
+ * Keep s for the next message when it can go on, else end it.  inflight:
+ * the message whose dot's reply is still to be read on s, or NULL.
+ */
 static void
-cache_put(struct deliver_cache *cache, const char *key, struct smtp *s)
+cache_put(struct deliver_cache *cache, const char *key, struct smtp *s,
+    struct deliver_job *inflight)
 {
 	if (cache == NULL || !smtp_usable(s)) {
+		if (inflight != NULL)
+			job_settle(s, inflight);
 		smtp_close(s);
 		return;
 	}
 	deliver_cache_close(cache);
 	cache->s = s;
+	cache->inflight = inflight;
 	(void)strlcpy(cache->key, key, sizeof(cache->key));
 }
 
@@ -350,19 +468,21 @@ outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
 }
 
 /*
- * Transactions on one open session until no recipient is left that the
- * server asked us to send again (452).  Marks final outcomes done.
+ * Transactions on one open session until no recipient of o[] is left that
+ * the server asked us to send again (452).  Marks final outcomes done.
+ * prev: a message in flight on s, settled once this message's commands
+ * are out.  may_defer: this message may be left in flight in turn, which
+ * run_session() says by returning 1 (t->lockfd then holds the lock).
  */
-static void
+static int
 run_session(struct smtp *s, const struct envelope *env, FILE *data,
-    struct outcome *o, size_t n)
+    struct outcome *o, size_t n, struct txn *t, struct deliver_job *prev,
+    int may_defer)
 {
-	struct smtp_rcpt *r;
 	struct smtp_msg	  m;
 	struct perr	  e;
 	size_t		  i, k, rounds;
-	const char	 *tv;
-	int		  more, got;
+	int		  more, got, rc;
 
 	memset(&m, 0, sizeof(m));
 	m.from = env->sender;
@@ -373,14 +493,18 @@ run_session(struct smtp *s, const struct envelope *env, FILE *data,
 	m.smtputf8 = env->smtputf8;
 	m.ret = env->dsn_ret;
 	m.envid = env->dsn_envid;
-	if ((r = calloc(n, sizeof(*r))) == NULL) {
+	free(t->r);
+	if ((t->r = calloc(n, sizeof(*t->r))) == NULL) {
+		if (prev != NULL)
+			job_settle(s, prev);
 		outcome_all(o, n, smtp_relay(s), 1, "4.3.0", "out of memory");
-		return;
+		return 0;
 	}
 	for (rounds = 0; rounds < 100; rounds++) {
 		for (i = k = 0; i < n; i++)
 			if (!o[i].done)
-				r[k++] = o[i].r;
+				t->r[k++] = o[i].r;
+		t->k = k;
 		if (k == 0)
 			break;
 		if (rounds > 0 && smtp_reset(s, &e) == -1)
@@ -390,31 +514,33 @@ run_session(struct smtp *s, const struct envelope *env, FILE *data,
 			    "cannot rewind the queued message");
 			break;
 		}
-		(void)smtp_send(s, &m, r, k, &e);
-		tv = smtp_tls_version(s);
-		more = got = 0;
-
-		for (i = k = 0; i < n; i++) {
-			if (o[i].done)
-				continue;
-			o[i].r = r[k++];
-			(void)strlcpy(o[i].relay, smtp_relay(s),
-			    sizeof(o[i].relay));
-			(void)strlcpy(o[i].tls, tv != NULL ? tv : "",
-			    sizeof(o[i].tls));
-			if (o[i].r.status == SMTP_OK)
-				got = 1;
-			if (o[i].r.again)
-				more = 1;
-			else if (o[i].r.status != SMTP_TEMP)
-				o[i].done = 1;
+		rc = smtp_send_begin(s, &m, t->r, k, &e);
+		if (prev != NULL) {
+			/* RFC 2920 3.1: our commands went out behind the
+			 * previous message's dot; its reply comes first */
+			job_settle(s, prev);
+			prev = NULL;
 		}
+		if (rc == 0)
+			rc = smtp_send_data(s, &m, t->r, k, &e);
+		if (rc == 0) {
+			for (i = 0; i < k && !t->r[i].again; i++)
+				;
+			if (may_defer && rounds == 0 && i == k &&
+			    (t->lockfd = fcntl(fileno(data), F_DUPFD_CLOEXEC,
+			    3)) != -1)
+				return 1;
+			(void)smtp_send_end(s, t->r, k, &e);
+		}
+		round_done(s, o, n, t->r, &more, &got);
 		/* 452 to some: a new transaction for the rest, as long as
 		 * the last one made progress (RFC 5321 4.5.3.1.10) */
 		if (!more || !got || !smtp_usable(s))
 			break;
 	}
-	free(r);
+	if (prev != NULL)
+		job_settle(s, prev);
+	return 0;
 }
 
 /* Past queue_lifetime: every pending recipient fails. */
@@ -535,6 +661,7 @@ direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
 	struct perr		 ce;
 	char			 ip[64], relay[300];
 	struct smtp_why		 why;
+	struct txn		 t;
 	int			 plain, port;
 	size_t			 i;
 
@@ -581,7 +708,10 @@ direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
 		log_info("%s: %s: TLS handshake failed (%s); retrying in "
 		    "plaintext", env->qid, relay, ce.msg);
 	}
-	run_session(s, env, data, o, n);
+	t.r = NULL;
+	t.lockfd = -1;
+	(void)run_session(s, env, data, o, n, &t, NULL, 0);
+	free(t.r);
 	smtp_close(s);
 	for (i = 0; i < n; i++)
 		if (!o[i].done) {
@@ -785,53 +915,188 @@ deliver_smarthost(const struct conf *c, const struct conf_relay *r,
 	p->timeout_cmd_ms = c->timeout_command_s * 1000;
 }
 
+static void
+job_free(struct deliver_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->t.lockfd != -1)
+		close(job->t.lockfd);
+	free(job->t.r);
+	free(job->o);
+	spool_env_free(&job->env);
+	free(job);
+}
+
+/*
+ * Write the outcome of this attempt into the queue: per recipient (and a
+ * log line each), then bounce what failed (data: the message, or NULL
+ * when it cannot be read now), then remove the message, move it to
+ * failed/, or set its next retry.  -1 only when the queue itself fails.
+ */
+static int
+job_record(struct deliver_job *job, FILE *data, struct deliver_result *res,
+    struct perr *e)
+{
+	struct envelope		 *env = &job->env;
+	const struct deliver_ctx *ctx = &job->ctx;
+	struct spool		 *sp = job->sp;
+	size_t			  i, h, n;
+	time_t			  now;
+	long			  backoff;
+
+	memset(res, 0, sizeof(*res));
+	now = time(NULL);
+	for (i = 0, h = 0; i < env->nrcpts && job->o != NULL; i++) {
+		struct env_rcpt	*er = &env->rcpts[i];
+		struct outcome	*oc;
+
+		if (er->state != RCPT_PENDING)
+			continue;
+		oc = &job->o[h++];
+		log_outcome(env, oc, now);
+		free(er->reply);
+		er->reply = strdup(oc->r.text);
+		if (oc->r.status == SMTP_OK) {
+			er->state = RCPT_SENT;
+			res->sent++;
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: delivered via "
+				    "%s\n", er->addr, oc->relay);
+		} else if (oc->r.status == SMTP_PERM) {
+			er->state = RCPT_FAILED;
+			if (oc->r.at_rcpt)
+				res->rejected++;
+			else
+				res->failed++;
+			if (job->report == 1 || ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: %s\n",
+				    er->addr, oc->r.text);
+		} else {
+			res->pending++;
+			(void)strlcpy(job->last, oc->r.text,
+			    sizeof(job->last));
+			if (ctx->verbose)
+				fprintf(stderr, "posthorn: <%s>: queued for a "
+				    "later attempt: %s\n", er->addr,
+				    oc->r.text);
+		}
+	}
+	now = time(NULL);
+	if (res->pending > 0 && now - env->created >=
+	    ctx->conf->queue_lifetime_s)
+		expire(env, ctx, res, now);
+	if (job->report) {
+		/* the caller tells the sender: nothing to bounce */
+		for (i = 0; i < env->nrcpts; i++)
+			if (env->rcpts[i].state == RCPT_FAILED)
+				env->rcpts[i].state = RCPT_NOTIFIED;
+	} else if (data != NULL)
+		bounce(sp, env, data, ctx);
+	for (i = 0, n = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_FAILED)
+			n++;
+	if (res->pending == 0) {
+		if (n > 0) {
+			/* neither delivered nor bounced: kept, never lost */
+			log_warnx("%s: kept in failed/: %zu recipient(s) "
+			    "failed and no bounce could be sent", env->qid, n);
+			for (i = 0; i < env->nrcpts; i++)
+				if (env->rcpts[i].state == RCPT_FAILED &&
+				    env->rcpts[i].reply != NULL) {
+					free(env->last_error);
+					env->last_error = strdup(
+					    env->rcpts[i].reply);
+					break;
+				}
+			/* the state goes with it: what was sent stays sent */
+			if (spool_env_write(sp, env, e) == -1)
+				return -1;
+			return spool_fail(sp, env->qid, e);
+		}
+		return spool_remove(sp, env->qid, e);
+	}
+	env->attempts++;
+	backoff = ctx->conf->retry_min_s;
+	for (i = 1; i < (size_t)env->attempts && backoff <
+	    ctx->conf->retry_max_s; i++)
+		backoff *= 2;
+	if (backoff > ctx->conf->retry_max_s)
+		backoff = ctx->conf->retry_max_s;
+	env->next_retry = time(NULL) + backoff;
+	if (job->last[0] != '\0') {
+		free(env->last_error);
+		env->last_error = strdup(job->last);
+	}
+	return spool_env_write(sp, env, e);
+}
+
 int
 deliver_message(struct spool *sp, const char *qid, FILE *data,
     const struct deliver_ctx *ctx, int report, struct deliver_result *res,
     struct perr *e)
 {
-	struct envelope	  env;
+	struct deliver_job *job, *prev;
+	struct envelope	  *env;
 	struct conf_relay relay;
-	struct outcome	 *o = NULL;
+	struct outcome	 *o;
 	struct smtp_params p;
 	struct smtp	 *s;
 	struct tls_conn	 *c;
 	struct timespec	  dl;
 	struct perr	  ce;
 	char		  secret[SECRET_MAX], ip[64], hostbuf[300];
-	char		  last[600] = "";
-	size_t		  i, n = 0, h;
-	time_t		  now;
-	long		  backoff;
+	char		 *last;
+	size_t		  i, n = 0, h, lastsz;
 	struct smtp_why	  fail;
-	int		  port, ret = -1, have_secret = 0, route;
+	int		  port, ret, have_secret = 0, route, in_flight;
 	char		  key[32];
 
 	memset(res, 0, sizeof(*res));
-	if (spool_env_read(sp, qid, &env, e) == -1)
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return perr_set(e, 1, "out of memory");
+	job->sp = sp;
+	job->ctx = *ctx;
+	/* a bounce queued while another message is in flight on the cached
+	 * session must not use that session: bounces open their own */
+	job->ctx.cache = NULL;
+	job->report = report;
+	job->t.lockfd = -1;
+	env = &job->env;
+	last = job->last;
+	lastsz = sizeof(job->last);
+	if (spool_env_read(sp, qid, env, e) == -1) {
+		free(job);
 		return -1;
-	for (i = 0; i < env.nrcpts; i++)
-		if (env.rcpts[i].state == RCPT_PENDING)
+	}
+	for (i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_PENDING)
 			n++;
 	if (n == 0)
-		goto finish;
-	if ((o = calloc(n, sizeof(*o))) == NULL) {
+		goto record;
+	if ((o = job->o = calloc(n, sizeof(*o))) == NULL) {
 		perr_set(e, 1, "out of memory");
-		goto out;
+		job_free(job);
+		return -1;
 	}
-	for (i = 0, h = 0; i < env.nrcpts; i++)
-		if (env.rcpts[i].state == RCPT_PENDING) {
-			o[h].r.addr = env.rcpts[i].addr;
-			o[h].r.orcpt = env.rcpts[i].orcpt;
-			o[h].r.notify = env.dsn_notify;
+	job->n = n;
+	for (i = 0, h = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_PENDING) {
+			o[h].r.addr = env->rcpts[i].addr;
+			o[h].r.orcpt = env->rcpts[i].orcpt;
+			o[h].r.notify = env->dsn_notify;
 			h++;
 		}
 
 	/* the route of the sender as submitted, before from_rewrite */
-	route = conf_route(ctx->conf, env.origin != NULL ? env.origin :
-	    env.sender, &relay);
+	route = conf_route(ctx->conf, env->origin != NULL ? env->origin :
+	    env->sender, &relay);
+	(void)snprintf(key, sizeof(key), "%d/0", route);
+	if (ctx->cache != NULL && ctx->cache->s != NULL &&
+	    (relay.nhosts == 0 || strcmp(ctx->cache->key, key) != 0))
+		cache_settle(ctx->cache);	/* not for that session */
 	if (relay.nhosts == 0) {
-		direct(&env, data, ctx, o, n, last, sizeof(last));
+		direct(env, data, ctx, o, n, last, lastsz);
 		goto record;
 	}
 	if (relay.auth_user != NULL) {
@@ -850,7 +1115,7 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		if (ctx->deadline != NULL && tls_ms_until(ctx->deadline) <= 0) {
 			if (last[0] == '\0')
 				(void)strlcpy(last, "submit_timeout reached; "
-				    "left in the queue", sizeof(last));
+				    "left in the queue", lastsz);
 			break;
 		}
 		deliver_smarthost(ctx->conf, &relay, h, ctx->helo, &p);
@@ -858,43 +1123,57 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[?]:%d",
 		    relay.hosts[h].name, port);
 		(void)snprintf(key, sizeof(key), "%d/%zu", route, h);
-		if ((s = cache_take(ctx->cache, key)) != NULL) {
-			run_session(s, &env, data, o, n);
-			goto session_done;
+		/*
+		 * Only on the last host may a message stay in flight: a 4xx
+		 * to its dot, read later, could not fail over any more.
+		 */
+		if ((s = cache_take(ctx->cache, key, &prev)) == NULL) {
+			tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
+			tls_deadline_min(&dl, ctx->deadline);
+			c = tls_connect(relay.hosts[h].name, port,
+			    conf_family(ctx->conf), ctx->conf->bind_address,
+			    &dl, ip, sizeof(ip), &ce);
+			if (c == NULL) {
+				(void)snprintf(last, lastsz, "%s", ce.msg);
+				outcome_all(o, n, NULL, 1, "4.4.1", last);
+				if (ctx->verbose)
+					fprintf(stderr, "posthorn: %s\n",
+					    ce.msg);
+				continue;
+			}
+			p.ip = ip;
+			p.pass = have_secret ? secret : NULL;
+			p.deadline = ctx->deadline;
+			p.verbose = ctx->verbose;
+			(void)snprintf(hostbuf, sizeof(hostbuf), "%s[%s]:%d",
+			    p.host, ip, port);
+			if ((s = smtp_open(c, &p, &fail, &ce)) == NULL) {
+				(void)snprintf(last, lastsz, "%s", ce.msg);
+				/* a refused greeting, TLS or AUTH: the next
+				 * host or a later attempt may do better (as
+				 * Postfix) */
+				outcome_all(o, n, hostbuf, 1, defer_dsn(&fail),
+				    last);
+				if (ctx->verbose)
+					fprintf(stderr, "posthorn: %s\n",
+					    ce.msg);
+				continue;
+			}
 		}
-		tls_deadline(&dl, ctx->conf->timeout_connect_s * 1000);
-		tls_deadline_min(&dl, ctx->deadline);
-		c = tls_connect(relay.hosts[h].name, port,
-		    conf_family(ctx->conf), ctx->conf->bind_address, &dl, ip,
-		    sizeof(ip), &ce);
-		if (c == NULL) {
-			(void)snprintf(last, sizeof(last), "%s", ce.msg);
-			outcome_all(o, n, NULL, 1, "4.4.1", last);
-			if (ctx->verbose)
-				fprintf(stderr, "posthorn: %s\n", ce.msg);
-			continue;
+		in_flight = run_session(s, env, data, o, n, &job->t, prev,
+		    ctx->cache != NULL && h + 1 == relay.nhosts &&
+		    smtp_pipelining(s));
+		cache_put(ctx->cache, key, s, in_flight ? job : NULL);
+		if (in_flight) {
+			/* recorded when the reply to its dot is read */
+			if (have_secret)
+				explicit_bzero(secret, sizeof(secret));
+			res->in_flight = (int)n;
+			return 0;
 		}
-		p.ip = ip;
-		p.pass = have_secret ? secret : NULL;
-		p.deadline = ctx->deadline;
-		p.verbose = ctx->verbose;
-		(void)snprintf(hostbuf, sizeof(hostbuf), "%s[%s]:%d",
-		    p.host, ip, port);
-		if ((s = smtp_open(c, &p, &fail, &ce)) == NULL) {
-			(void)snprintf(last, sizeof(last), "%s", ce.msg);
-			/* a refused greeting, TLS or AUTH: the next host
-			 * or a later attempt may do better (as Postfix) */
-			outcome_all(o, n, hostbuf, 1, defer_dsn(&fail), last);
-			if (ctx->verbose)
-				fprintf(stderr, "posthorn: %s\n", ce.msg);
-			continue;
-		}
-		run_session(s, &env, data, o, n);
-session_done:
-		cache_put(ctx->cache, key, s);
 		for (i = 0; i < n; i++)
 			if (!o[i].done) {
-				(void)strlcpy(last, o[i].r.text, sizeof(last));
+				(void)strlcpy(last, o[i].r.text, lastsz);
 				break;
 			}
 		if (i == n)
@@ -903,94 +1182,7 @@ session_done:
 record:
 	if (have_secret)
 		explicit_bzero(secret, sizeof(secret));
-	now = time(NULL);
-	for (i = 0, h = 0; i < env.nrcpts; i++) {
-		struct env_rcpt	*er = &env.rcpts[i];
-		struct outcome	*oc;
-
-		if (er->state != RCPT_PENDING)
-			continue;
-		oc = &o[h++];
-		log_outcome(&env, oc, now);
-		free(er->reply);
-		er->reply = strdup(oc->r.text);
-		if (oc->r.status == SMTP_OK) {
-			er->state = RCPT_SENT;
-			res->sent++;
-			if (ctx->verbose)
-				fprintf(stderr, "posthorn: <%s>: delivered via "
-				    "%s\n", er->addr, oc->relay);
-		} else if (oc->r.status == SMTP_PERM) {
-			er->state = RCPT_FAILED;
-			if (oc->r.at_rcpt)
-				res->rejected++;
-			else
-				res->failed++;
-			if (report == 1 || ctx->verbose)
-				fprintf(stderr, "posthorn: <%s>: %s\n",
-				    er->addr, oc->r.text);
-		} else {
-			res->pending++;
-			(void)strlcpy(last, oc->r.text, sizeof(last));
-			if (ctx->verbose)
-				fprintf(stderr, "posthorn: <%s>: queued for a "
-				    "later attempt: %s\n", er->addr,
-				    oc->r.text);
-		}
-	}
-finish:
-	now = time(NULL);
-	if (res->pending > 0 && now - env.created >= ctx->conf->queue_lifetime_s)
-		expire(&env, ctx, res, now);
-	if (report) {
-		/* the caller tells the sender: nothing to bounce */
-		for (i = 0; i < env.nrcpts; i++)
-			if (env.rcpts[i].state == RCPT_FAILED)
-				env.rcpts[i].state = RCPT_NOTIFIED;
-	} else
-		bounce(sp, &env, data, ctx);
-	for (i = 0, n = 0; i < env.nrcpts; i++)
-		if (env.rcpts[i].state == RCPT_FAILED)
-			n++;
-	if (res->pending == 0) {
-		if (n > 0) {
-			/* neither delivered nor bounced: kept, never lost */
-			log_warnx("%s: kept in failed/: %zu recipient(s) "
-			    "failed and no bounce could be sent", qid, n);
-			for (i = 0; i < env.nrcpts; i++)
-				if (env.rcpts[i].state == RCPT_FAILED &&
-				    env.rcpts[i].reply != NULL) {
-					free(env.last_error);
-					env.last_error = strdup(
-					    env.rcpts[i].reply);
-					break;
-				}
-			/* the state goes with it: what was sent stays sent */
-			if (spool_env_write(sp, &env, e) == -1)
-				goto out;
-			ret = spool_fail(sp, qid, e);
-			goto out;
-		}
-		if (spool_remove(sp, qid, e) == -1)
-			goto out;
-		ret = 0;
-		goto out;
-	}
-	env.attempts++;
-	backoff = ctx->conf->retry_min_s;
-	for (i = 1; i < (size_t)env.attempts && backoff <
-	    ctx->conf->retry_max_s; i++)
-		backoff *= 2;
-	if (backoff > ctx->conf->retry_max_s)
-		backoff = ctx->conf->retry_max_s;
-	env.next_retry = time(NULL) + backoff;
-	if (last[0] != '\0') {
-		free(env.last_error);
-		env.last_error = strdup(last);
-	}
-	ret = spool_env_write(sp, &env, e);
-out:
-	free(o);
-	spool_env_free(&env);
+	ret = job_record(job, data, res, e);
+	job_free(job);
 	return ret;
 }

@@ -11,11 +11,13 @@ struct spool;
 
 /*
  * An SMTP session kept open between messages of one queue run, so that
- * messages for the same relay share a connection (RSET between them).
+ * messages for the same relay share a connection (RSET between them only
+ * when a transaction did not end with the reply to its final dot).
  */
 struct deliver_cache {
 	struct smtp	*s;
 	char		 key[32];	/* route and host the session is for */
+	struct deliver_job *inflight;	/* its final dot's reply unread */
 };
 
 struct deliver_ctx {
@@ -28,6 +30,7 @@ struct deliver_ctx {
 };
 
 struct deliver_result {
+	int	in_flight;	/* outcome recorded later (see below) */
 	int	sent;		/* recipients delivered now */
 	int	pending;	/* still queued for a retry */
 	int	rejected;	/* refused permanently at RCPT */
@@ -44,6 +47,12 @@ struct deliver_result {
  * sender (RFC 3464); what can be neither delivered nor bounced is kept
  * in failed/.
  * -1 only when the queue itself fails (e filled).
+ * With ctx->cache and a server that offers PIPELINING, the reply to the
+ * final dot may be left unread (res->in_flight counts the recipients):
+ * the next deliver_message() with that cache sends its own MAIL, RCPT
+ * and DATA first (RFC 2920 3.1), then reads that reply and records the
+ * outcome before its own; deliver_cache_close() settles the last one.
+ * The message stays locked until then (the caller may close data).
  */
 int	deliver_message(struct spool *sp, const char *qid, FILE *data,
 	    const struct deliver_ctx *ctx, int report,
@@ -78,7 +87,7 @@ struct smtp_params;
 void	deliver_smarthost(const struct conf *c, const struct conf_relay *r,
 	    size_t h, const char *helo, struct smtp_params *p);
 
-/* QUIT and forget the cached session, if any. */
+/* Settle a message in flight, QUIT and forget the cached session. */
 void	deliver_cache_close(struct deliver_cache *cache);
 
 /*

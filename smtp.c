@@ -59,7 +59,18 @@ struct smtp {
 	char		 ehlo[2048];	/* keywords, for --check */
 	int		 broken;	/* the session cannot go on */
 	int		 in_data;
+	int		 in_txn;	/* MAIL sent, no end of it seen yet */
+	int		 dot_sent;	/* a final dot's reply is unread */
+	int		 mail_after_dot;	/* and a MAIL went out after it */
+	int		 t_stage;	/* TXN_NONE, TXN_SENT or TXN_354 */
+	size_t		 t_rcpt;	/* RCPT commands sent */
+	int		 t_need7;	/* the body goes out made 7-bit */
 };
+
+/* Where smtp_send_begin() left the transaction. */
+#define TXN_NONE	0
+#define TXN_SENT	1	/* pipelined MAIL, RCPTs, DATA out; replies unread */
+#define TXN_354	2	/* lockstep: DATA got its 354 */
 
 static long
 cmd_ms(const struct smtp *s, long rfc_ms)
@@ -566,6 +577,8 @@ send_body(struct smtp *s, FILE *fp, struct perr *e)
 			start = nl - buf + 1;
 			bol = 1;
 		}
+		if (n < sizeof(buf))
+			break;	/* end of file or error: no read more */
 	}
 	if (ferror(fp))
 		return perr_sys(e, 1, "read queued message");
@@ -606,16 +619,22 @@ fail_all(struct smtp_rcpt *r, size_t nr, int code, const char *dsn,
 	return -1;
 }
 
+/*
+ * MAIL, RCPT for each recipient and DATA.  With PIPELINING they go out in
+ * one write and their replies are read by smtp_send_data(); the reply to
+ * an earlier message's final dot may still be outstanding (RFC 2920 3.1:
+ * the end of a message may be followed by the next group of commands).
+ * Without PIPELINING the dialogue runs in lockstep up to the 354.
+ */
 int
-smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
+smtp_send_begin(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
     size_t nr, struct perr *e)
 {
 	struct reply	 rp;
-	char		 params[1200], x[1100], flat[1024], dsnbuf[16];
-	size_t		 i, nok = 0, sent_rcpt = 0;
+	char		 params[1200], x[1100], flat[1024];
+	size_t		 i, nok = 0;
 	long long	 wire = (long long)m->size + (long long)m->lines;
-	int		 pipelined = s->has_pipelining, need7 = 0, rc;
-	struct timespec	 dl;
+	int		 pipelined = s->has_pipelining;
 
 	for (i = 0; i < nr; i++) {
 		r[i].status = SMTP_OK;
@@ -623,8 +642,16 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		r[i].again = r[i].at_rcpt = 0;
 		r[i].dsn[0] = r[i].text[0] = '\0';
 	}
+	s->t_stage = TXN_NONE;
+	s->t_rcpt = 0;
 	if (s->broken) {
 		perr_set(e, 1, "connection to %s lost", s->relay);
+		return fail_all(r, nr, 0, NULL, e);
+	}
+	if (s->dot_sent && !pipelined) {
+		s->broken = 1;		/* a caller's mistake: out of step */
+		perr_set(e, 1, "internal error: no reply to the final dot "
+		    "read from %s", s->relay);
 		return fail_all(r, nr, 0, NULL, e);
 	}
 	if (m->smtputf8 && !s->has_smtputf8) {
@@ -637,8 +664,8 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		    "%lld of %s", wire, s->size_max, s->p.host);
 		return fail_all(r, nr, 552, "5.3.4", e);
 	}
-	if (m->body_8bit && !s->has_8bitmime)
-		need7 = 1;	/* RFC 6152 3: make it 7-bit */
+	/* RFC 6152 3: make it 7-bit for a server without 8BITMIME */
+	s->t_need7 = m->body_8bit && !s->has_8bitmime;
 
 	params[0] = '\0';
 	if (s->has_size) {
@@ -660,6 +687,9 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		(void)snprintf(x, sizeof(x), " ENVID=%s", xt);
 		(void)strlcat(params, x, sizeof(params));
 	}
+	if (s->dot_sent)
+		s->mail_after_dot = 1;
+	s->in_txn = 1;
 	if (smtp_send_line(s, !pipelined, NULL, "MAIL FROM:<%s>%s", m->from,
 	    params) == -1) {
 		perr_set(e, 1, "write to %s failed", s->relay);
@@ -669,6 +699,7 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		if (smtp_reply(s, &rp, T_MAIL, e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
 		if (rp.code != 250) {
+			s->in_txn = 0;	/* no transaction was started */
 			reply_err(s, &rp, e, "MAIL FROM");
 			return fail_all(r, nr, rp.code, rp.dsn, e);
 		}
@@ -690,7 +721,7 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 			perr_set(e, 1, "write to %s failed", s->relay);
 			return fail_all(r, nr, 0, NULL, e);
 		}
-		sent_rcpt++;
+		s->t_rcpt++;
 		if (pipelined)
 			continue;
 		if (smtp_reply(s, &rp, T_RCPT, e) == -1)
@@ -709,64 +740,114 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 			perr_set(e, 1, "write to %s failed", s->relay);
 			return fail_all(r, nr, 0, NULL, e);
 		}
-		if (smtp_reply(s, &rp, T_MAIL, e) == -1)
-			return fail_all(r, nr, 0, NULL, e);
-		if (rp.code != 250) {
-			struct reply	rest;
-			struct perr	e2;
+		s->t_stage = TXN_SENT;
+		return 0;
+	}
+	if (nok == 0) {
+		for (i = 0; i < nr; i++)
+			if (r[i].status == SMTP_TEMP)
+				break;
+		return perr_set(e, i < nr, "all recipients were rejected");
+	}
+	if (smtp_cmd(s, &rp, T_DATA, e, "DATA") == -1)
+		return fail_all(r, nr, 0, NULL, e);
+	if (rp.code != 354) {
+		reply_err(s, &rp, e, "DATA");
+		return fail_all(r, nr, rp.code, rp.dsn, e);
+	}
+	s->t_stage = TXN_354;
+	return 0;
+}
 
-			reply_err(s, &rp, e, "MAIL FROM");
-			/* read the rest so the session stays in step */
-			for (i = 0; i < sent_rcpt + 1; i++)
-				if (smtp_reply(s, &rest, T_RCPT, &e2) == -1)
-					break;
-			if (i == sent_rcpt + 1 && rest.code == 354) {
-				/* RFC 2920 3.1: end the unwanted data */
-				(void)smtp_send_line(s, 1, NULL, ".");
-				(void)smtp_reply(s, &rest, T_DOT, &e2);
-			}
-			return fail_all(r, nr, rp.code, rp.dsn, e);
-		}
-		for (i = 0; i < nr; i++) {
-			if (smtp_reply(s, &rp, T_RCPT, e) == -1)
-				return fail_all(r, nr, 0, NULL, e);
-			reply_flat(&rp, flat, sizeof(flat));
-			rcpt_set(&r[i], rp.code, rp.dsn, flat);
-			r[i].at_rcpt = 1;
-			if (rp.code == 452)
-				r[i].again = 1;
-			if (r[i].status == SMTP_OK)
-				nok++;
-		}
-		if (smtp_reply(s, &rp, T_DATA, e) == -1)
+/* The replies to a pipelined MAIL, RCPTs and DATA: 0 once DATA got 354. */
+static int
+read_envelope_replies(struct smtp *s, struct smtp_rcpt *r, size_t nr,
+    struct perr *e)
+{
+	struct reply	 rp;
+	char		 flat[1024];
+	size_t		 i, nok = 0;
+
+	if (smtp_reply(s, &rp, T_MAIL, e) == -1)
+		return fail_all(r, nr, 0, NULL, e);
+	if (rp.code != 250) {
+		struct reply	rest;
+		struct perr	e2;
+
+		reply_err(s, &rp, e, "MAIL FROM");
+		/* read the rest so the session stays in step */
+		for (i = 0; i < s->t_rcpt + 1; i++)
+			if (smtp_reply(s, &rest, T_RCPT, &e2) == -1)
+				break;
+		if (i == s->t_rcpt + 1 && rest.code == 354) {
+			/* RFC 2920 3.1: end the unwanted data */
+			if (smtp_send_line(s, 1, NULL, ".") == 0 &&
+			    smtp_reply(s, &rest, T_DOT, &e2) == 0)
+				s->in_txn = 0;
+		} else if (i == s->t_rcpt + 1)
+			s->in_txn = 0;	/* MAIL refused: none began */
+		return fail_all(r, nr, rp.code, rp.dsn, e);
+	}
+	for (i = 0; i < nr; i++) {
+		if (smtp_reply(s, &rp, T_RCPT, e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
-		if (nok == 0) {
-			if (rp.code == 354) {
-				/* RFC 2920 3.1: no good recipient, yet the
-				 * server wants data: end it empty */
-				(void)smtp_send_line(s, 1, NULL, ".");
-				(void)smtp_reply(s, &rp, T_DOT, e);
-			}
-			return perr_set(e, r[0].status == SMTP_TEMP ||
-			    r[0].again, "all recipients were rejected");
+		reply_flat(&rp, flat, sizeof(flat));
+		rcpt_set(&r[i], rp.code, rp.dsn, flat);
+		r[i].at_rcpt = 1;
+		if (rp.code == 452)	/* RFC 5321 4.5.3.1.10 */
+			r[i].again = 1;
+		if (r[i].status == SMTP_OK)
+			nok++;
+	}
+	if (smtp_reply(s, &rp, T_DATA, e) == -1)
+		return fail_all(r, nr, 0, NULL, e);
+	if (nok == 0) {
+		if (rp.code == 354) {
+			/* RFC 2920 3.1: no good recipient, yet the server
+			 * wants data: end it empty */
+			(void)smtp_send_line(s, 1, NULL, ".");
+			(void)smtp_reply(s, &rp, T_DOT, e);
 		}
-	} else {
-		if (nok == 0) {
-			for (i = 0; i < nr; i++)
-				if (r[i].status == SMTP_TEMP)
-					break;
-			return perr_set(e, i < nr, "all recipients were "
-			    "rejected");
-		}
-		if (smtp_cmd(s, &rp, T_DATA, e, "DATA") == -1)
-			return fail_all(r, nr, 0, NULL, e);
+		return perr_set(e, r[0].status == SMTP_TEMP || r[0].again,
+		    "all recipients were rejected");
 	}
 	if (rp.code != 354) {
 		reply_err(s, &rp, e, "DATA");
 		return fail_all(r, nr, rp.code, rp.dsn, e);
 	}
+	return 0;
+}
+
+/*
+ * After smtp_send_begin(): the replies to the pipelined commands, then the
+ * message and the final dot.  The dot stays in the output buffer, to leave
+ * in one write with the next message's commands: when they went out in two
+ * writes, a flush to Postfix's smtp-sink (3.7, loopback, 2026-11) stalled
+ * for up to 40 ms, Linux's delayed ACK, now and then, as if the server's
+ * second reply waited for our ACK of its first (Nagle's algorithm).  One
+ * write lets the server answer in one.  smtp_send_end() flushes it.
+ */
+int
+smtp_send_data(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
+    size_t nr, struct perr *e)
+{
+	struct timespec	 dl;
+	long long	 wire = (long long)m->size + (long long)m->lines;
+
+	if (s->dot_sent) {
+		/* the next reply would be taken for the wrong message */
+		s->broken = 1;
+		perr_set(e, 1, "internal error: no reply to the final dot "
+		    "read from %s", s->relay);
+		return fail_all(r, nr, 0, NULL, e);
+	}
+	if (s->t_stage == TXN_SENT && read_envelope_replies(s, r, nr, e) == -1)
+		return -1;
+	if (s->t_stage != TXN_SENT && s->t_stage != TXN_354)
+		return perr_set(e, 1, "internal error: DATA without MAIL");
+	s->t_stage = TXN_NONE;
 	s->in_data = 1;
-	if (need7) {
+	if (s->t_need7) {
 		/* 7-bit for a server without 8BITMIME (long lines were
 		 * fixed at submission; the encoder keeps them short) */
 		if (mime_transform(m->data, MIME_FIX_LONG | MIME_7BIT,
@@ -779,20 +860,48 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 	} else if (send_body(s, m->data, e) == -1)
 		return fail_all(r, nr, 0, NULL, e);
 	set_deadline(s, &dl, T_DOT);
-	if (tls_write(s->c, ".\r\n", 3, &dl, e) == -1 ||
-	    tls_flush(s->c, &dl, e) == -1) {
+	if (tls_write(s->c, ".\r\n", 3, &dl, e) == -1) {
 		s->broken = 1;
 		return fail_all(r, nr, 0, NULL, e);
 	}
 	if (s->p.verbose)
 		fprintf(stderr, ">>> (message, %lld bytes)\n>>> .\n", wire);
 	s->in_data = 0;
+	s->dot_sent = 1;
+	s->mail_after_dot = 0;
+	return 0;
+}
+
+/* After smtp_send_data(): the reply to the final dot. */
+int
+smtp_send_end(struct smtp *s, struct smtp_rcpt *r, size_t nr, struct perr *e)
+{
+	struct reply	 rp;
+	struct timespec	 dl;
+	char		 flat[1024], dsnbuf[16];
+	size_t		 i;
+
+	if (!s->dot_sent)
+		return perr_set(e, 1, "internal error: no final dot sent");
+	s->dot_sent = 0;
+	set_deadline(s, &dl, T_DOT);
+	if (tls_flush(s->c, &dl, e) == -1) {
+		s->broken = 1;
+		perr_set(e, 1, "write to %s failed after DATA: %s", s->relay,
+		    e->msg);
+		return fail_all(r, nr, 0, NULL, e);
+	}
 	if (smtp_reply(s, &rp, T_DOT, e) == -1) {
 		/* qmail's lesson: it may have arrived all the same */
 		log_warnx("%s: no reply after the final dot: %s; possible "
 		    "duplicate", s->relay, e->msg);
 		return fail_all(r, nr, 0, NULL, e);
 	}
+	/* RFC 5321 4.1.1.4: any reply to the dot ends the transaction,
+	 * unless the next one's MAIL has gone out since */
+	if (!s->mail_after_dot)
+		s->in_txn = 0;
+	s->mail_after_dot = 0;
 	reply_flat(&rp, flat, sizeof(flat));
 	if (rp.code != 250) {
 		reply_err(s, &rp, e, "end of DATA");
@@ -804,8 +913,23 @@ smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 			    "2.0.0", sizeof(dsnbuf));
 			rcpt_set(&r[i], rp.code, dsnbuf, flat);
 		}
-	rc = 0;
-	return rc;
+	return 0;
+}
+
+int
+smtp_send(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
+    size_t nr, struct perr *e)
+{
+	if (smtp_send_begin(s, m, r, nr, e) == -1 ||
+	    smtp_send_data(s, m, r, nr, e) == -1)
+		return -1;
+	return smtp_send_end(s, r, nr, e);
+}
+
+int
+smtp_pipelining(const struct smtp *s)
+{
+	return s->has_pipelining;
 }
 
 int
@@ -821,12 +945,18 @@ smtp_reset(struct smtp *s, struct perr *e)
 
 	if (!smtp_usable(s))
 		return perr_set(e, 1, "session to %s is not usable", s->relay);
+	if (s->dot_sent)
+		return perr_set(e, 1, "internal error: RSET before the reply "
+		    "to the final dot");
+	if (!s->in_txn)
+		return 0;	/* a completed transaction reset the state */
 	if (smtp_cmd(s, &r, T_MAIL, e, "RSET") == -1)
 		return -1;
 	if (r.code != 250) {
 		s->broken = 1;
 		return reply_err(s, &r, e, "RSET");
 	}
+	s->in_txn = 0;
 	return 0;
 }
 

@@ -81,10 +81,36 @@ struct smtp *smtp_open(struct tls_conn *c, const struct smtp_params *p,
  * 0 when the message was accepted for at least one recipient; r[i] says
  * for each.  -1 when no recipient got it: e says why (e->temp), r[i]
  * holds each recipient's outcome.  Afterwards smtp_usable() tells whether
- * the session can carry another transaction (after smtp_reset()).
+ * the session can carry another transaction.  smtp_reset() sends RSET only
+ * when a transaction may still be open (the server's reply to the final
+ * dot, whatever it was, ends one: RFC 5321 4.1.1.4), else it does nothing.
  */
 int	smtp_send(struct smtp *s, const struct smtp_msg *m,
 	    struct smtp_rcpt *r, size_t nr, struct perr *e);
+
+/*
+ * smtp_send() in three steps, so that a queue run can pipeline messages
+ * (RFC 2920 3.1): smtp_send_begin() writes MAIL, RCPT and DATA (with
+ * PIPELINING; without, it runs them in lockstep up to the 354);
+ * smtp_send_data() reads their replies, sends the message and the final
+ * dot (left buffered: the next smtp_send_begin() or smtp_send_end() sends
+ * it) and returns without waiting for its reply; smtp_send_end() reads
+ * that reply.  With PIPELINING the next message's smtp_send_begin() may
+ * come before this one's smtp_send_end(), never its smtp_send_data().
+ * Each returns 0 while the transaction goes on (smtp_send_end(): the
+ * message was accepted), -1 once it is over for every recipient, r[i]
+ * and e filled as for smtp_send(); r and m must stay valid until the
+ * transaction is over.
+ */
+int	smtp_send_begin(struct smtp *s, const struct smtp_msg *m,
+	    struct smtp_rcpt *r, size_t nr, struct perr *e);
+int	smtp_send_data(struct smtp *s, const struct smtp_msg *m,
+	    struct smtp_rcpt *r, size_t nr, struct perr *e);
+int	smtp_send_end(struct smtp *s, struct smtp_rcpt *r, size_t nr,
+	    struct perr *e);
+
+/* 1 when the server offered PIPELINING. */
+int	smtp_pipelining(const struct smtp *s);
 int	smtp_usable(const struct smtp *s);
 int	smtp_reset(struct smtp *s, struct perr *e);
 

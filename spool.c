@@ -36,34 +36,41 @@
 #define ENV_RCPT_MAX	10000
 #define DEBRIS_AGE_S	3600
 
+#define ENV_FILE_MAX	(64 * 1024 * 1024)
+
 struct spool {
 	char	 path[PATH_MAX];	/* the user's queue directory */
 	int	 dfd;
 	int	 tmpfd, newfd, failfd;
+	uid_t	 uid;			/* getuid(), once: a flush asks often */
 };
 
 /*
  * Open a queue file for reading: never through a symlink, never blocking
- * on a FIFO a user planted, and only a regular file of ours.
+ * on a FIFO a user planted, and only a regular file of ours.  With size
+ * (the caller reads it whole with read(2), on which O_NONBLOCK has no
+ * effect for a regular file) its size goes to *size and O_NONBLOCK stays.
  */
 static int
-open_reg(int dfd, const char *name)
+open_reg(const struct spool *sp, int dfd, const char *name, off_t *size)
 {
 	struct stat	st;
-	int		fd, fl;
+	int		fd;
 
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
 	    O_NOCTTY);
 	if (fd == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != getuid()) {
+	    st.st_uid != sp->uid) {
 		close(fd);
 		errno = EPERM;
 		return -1;
 	}
-	if ((fl = fcntl(fd, F_GETFL)) != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (size != NULL)
+		*size = st.st_size;
+	else	/* O_NONBLOCK was for the open; no other status flag is set */
+		(void)fcntl(fd, F_SETFL, 0);
 	return fd;
 }
 
@@ -150,6 +157,7 @@ spool_open(const char *dir, int create, struct perr *e)
 		return NULL;
 	}
 	sp->dfd = sp->tmpfd = sp->newfd = sp->failfd = -1;
+	sp->uid = getuid();
 	if ((topfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		perr_sys(e, 0, "open queue directory %s", dir);
 		goto fail;
@@ -470,7 +478,7 @@ spool_lock(struct spool *sp, const char *qid, struct perr *e)
 	int	 fd;
 
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
-	fd = open_reg(sp->newfd, name);
+	fd = open_reg(sp, sp->newfd, name, NULL);
 	if (fd == -1) {
 		perr_sys(e, 1, "open %s/new/%s", sp->path, name);
 		return NULL;
@@ -642,33 +650,87 @@ env_parse_line(struct envelope *env, char *key, char *val)
 	return 0;
 }
 
+/*
+ * The whole envelope file into a buffer, NUL-terminated: one read(2) where
+ * stdio and getline() made six system calls.  An envelope is replaced by
+ * rename(2), never written in place, so a short read of the size fstat(2)
+ * gave is its end.
+ */
+static char *
+env_slurp(int fd, off_t size, size_t *lenp)
+{
+	char	*buf, *nb;
+	size_t	 cap, len = 0;
+	ssize_t	 n;
+
+	if (size < 0 || size >= ENV_FILE_MAX) {
+		errno = EFBIG;
+		return NULL;
+	}
+	cap = (size_t)size + 1;
+	if ((buf = malloc(cap + 1)) == NULL)
+		return NULL;
+	for (;;) {
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == (size_t)size && len < cap)
+			break;
+		if (len == cap) {
+			/* it grew after all: read on, within the cap */
+			if (cap >= ENV_FILE_MAX ||
+			    (nb = realloc(buf, 2 * cap + 1)) == NULL) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
 static int
 env_read_at(struct spool *sp, int dfd, const char *dname, const char *qid,
     struct envelope *env, struct perr *e)
 {
-	char	 name[SPOOL_QID_LEN + 8], *line = NULL, *val;
-	size_t	 cap = 0;
-	ssize_t	 len;
-	FILE	*fp;
+	char	 name[SPOOL_QID_LEN + 8], *buf, *line, *next, *end, *val;
+	size_t	 size;
+	off_t	 st_size;
 	int	 fd, lineno = 0, ret = -1;
 
 	memset(env, 0, sizeof(*env));
 	if (!qid_valid(qid, strlen(qid)))
 		return perr_set(e, 0, "not a queue id: %s", qid);
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
-	fd = open_reg(dfd, name);
+	fd = open_reg(sp, dfd, name, &st_size);
 	if (fd == -1)
 		return perr_sys(e, 1, "open %s/%s/%s", sp->path, dname, name);
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return perr_sys(e, 1, "fdopen");
-	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
+	buf = env_slurp(fd, st_size, &size);
+	close(fd);
+	if (buf == NULL)
+		return perr_sys(e, 1, "read %s/%s/%s", sp->path, dname, name);
+	for (line = buf; line < buf + size; line = next) {
 		lineno++;
-		if (len > ENV_LINE_MAX)
+		if ((end = memchr(line, '\n', buf + size - line)) != NULL)
+			next = end + 1;
+		else
+			next = end = buf + size;
+		/* too long, or a NUL inside (we never write one) */
+		if ((size_t)(next - line) > ENV_LINE_MAX ||
+		    memchr(line, '\0', end - line) != NULL)
 			goto bad;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
+		*end = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, "version 1") != 0)
 				goto bad;
@@ -679,10 +741,6 @@ env_read_at(struct spool *sp, int dfd, const char *dname, const char *qid,
 		*val++ = '\0';
 		if (env_parse_line(env, line, val) == -1)
 			goto bad;
-	}
-	if (ferror(fp)) {
-		perr_sys(e, 1, "read %s/%s/%s", sp->path, dname, name);
-		goto out;
 	}
 	if (lineno == 0 || env->sender == NULL || strcmp(env->qid, qid) != 0) {
 		lineno++;
@@ -695,8 +753,7 @@ bad:
 	    name, lineno);
 	spool_env_free(env);
 out:
-	free(line);
-	fclose(fp);
+	free(buf);
 	return ret;
 }
 
@@ -727,10 +784,10 @@ spool_data(struct spool *sp, const char *qid, int *failed, struct perr *e)
 	}
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
 	*failed = 0;
-	fd = open_reg(sp->newfd, name);
+	fd = open_reg(sp, sp->newfd, name, NULL);
 	if (fd == -1 && errno == ENOENT) {
 		*failed = 1;
-		fd = open_reg(sp->failfd, name);
+		fd = open_reg(sp, sp->failfd, name, NULL);
 	}
 	if (fd == -1) {
 		if (errno == ENOENT)
@@ -758,7 +815,7 @@ spool_delete(struct spool *sp, const char *qid, struct perr *e)
 	for (i = 0; i < 2; i++) {
 		dfd = i == 0 ? sp->newfd : sp->failfd;
 		(void)snprintf(name, sizeof(name), "%s.msg", qid);
-		fd = open_reg(dfd, name);
+		fd = open_reg(sp, dfd, name, NULL);
 		if (fd == -1)
 			continue;
 		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -938,7 +995,13 @@ spool_clean(struct spool *sp)
 		}
 		rewinddir(d);
 		while ((de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+
 			if (de->d_name[0] == '.')
+				continue;
+			/* in new/ only a .msg can be debris: stat no .env */
+			if (pass == 1 && (l != SPOOL_QID_LEN + 4 ||
+			    strcmp(de->d_name + SPOOL_QID_LEN, ".msg") != 0))
 				continue;
 			if (fstatat(dfd, de->d_name, &st,
 			    AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -946,12 +1009,6 @@ spool_clean(struct spool *sp)
 				continue;
 			if (pass == 1) {
 				/* a .msg whose .env never arrived */
-				size_t l = strlen(de->d_name);
-
-				if (l != SPOOL_QID_LEN + 4 ||
-				    strcmp(de->d_name + SPOOL_QID_LEN,
-				    ".msg") != 0)
-					continue;
 				(void)snprintf(env, sizeof(env), "%.*s.env",
 				    SPOOL_QID_LEN, de->d_name);
 				if (fstatat(dfd, env, &st,

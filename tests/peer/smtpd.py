@@ -31,7 +31,9 @@
 # Steps for --reply/--raw-reply/--stall/--drop/--delay: greeting, ehlo,
 # helo, mail, rcpt, rcpt:ADDRESS (that recipient only), data (the DATA
 # command), middata (--stall/--drop only: after the first body line), eod
-# (after the final dot), rset, noop, quit, starttls, auth.
+# (after the final dot), eod:N (after the final dot of the connection's
+# N-th message, counting from 1; it wins over eod), rset, noop, quit,
+# starttls, auth.
 #
 # --starttls-inject BYTES sends BYTES in clear with the 220 to STARTTLS (a
 # STARTTLS command-injection server).
@@ -203,9 +205,14 @@ def split_step(spec, what):
     base = step.split(":", 1)[0]
     if base not in STEPS:
         die("%s %r: unknown step %r" % (what, spec, base))
-    if ":" in step and base != "rcpt":
-        die("%s %r: only rcpt takes :ADDRESS" % (what, spec))
-    if ":" in step:
+    if ":" in step and base not in ("rcpt", "eod"):
+        die("%s %r: only rcpt takes :ADDRESS, eod :N" % (what, spec))
+    if ":" in step and base == "eod":
+        n = step.split(":", 1)[1]
+        if not n.isdigit() or int(n) < 1:
+            die("%s %r: eod:N wants a message number from 1" % (what, spec))
+        step = "eod:%d" % int(n)
+    elif ":" in step:
         step = "rcpt:" + step.split(":", 1)[1].strip("<>").lower()
     return step, value
 
@@ -396,6 +403,7 @@ class PeerSMTP(SMTP):
         self.command_size_limit = 1000
         self.command_size_limits = collections.defaultdict(lambda: 1000)
         self.conn = 0
+        self.ndot = 0           # final dots on this connection
         self.greeted = False
         self.greeting_refused = False
         self.pipelined_next = False
@@ -879,16 +887,21 @@ class PeerSMTP(SMTP):
             self.slog("PROTOCOL-ERROR bare CR in DATA")
         if too_long:
             self.slog("PROTOCOL-ERROR line over 1000 octets in DATA")
-        await self.do_delay("eod")
-        if self.fault("stall", "eod"):
-            await self.do_stall("eod")
-        if self.fault("drop", "eod"):
-            await self.do_drop("eod")
-        raw = self.fault("raw", "eod")
+        self.ndot += 1
+        eod = "eod:%d" % self.ndot
+        if not any(self.fault(k, eod) for k in
+                   ("reply", "raw", "delay", "stall", "drop")):
+            eod = "eod"
+        await self.do_delay(eod)
+        if self.fault("stall", eod):
+            await self.do_stall(eod)
+        if self.fault("drop", eod):
+            await self.do_drop(eod)
+        raw = self.fault("raw", eod)
         if raw is not None:
             self._set_post_data_state()
-            return await self.send_raw("eod", raw)
-        r = self.fault("reply", "eod")
+            return await self.send_raw(eod, raw)
+        r = self.fault("reply", eod)
         if r is not None and r[0] >= 400:
             self._set_post_data_state()
             return await self.push(fmt_reply(*r))
