@@ -7,6 +7,7 @@
  * preserved across every call.  This file includes no other posthorn header.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,15 @@
 
 static FILE	*log_fp;	/* NULL: syslog */
 static int	 log_opened;
+static pid_t	 log_pid;	/* for log_file lines; 0: ask again */
+static int	 log_atfork;	/* log_forked() is registered */
+
+/* A forked child is another process: its lines carry its own pid. */
+static void
+log_forked(void)
+{
+	log_pid = 0;
+}
 
 int
 perr_set(struct perr *e, int temp, const char *fmt, ...)
@@ -85,6 +95,9 @@ log_init(const char *file)
 	if (file != NULL && strcmp(file, "-") == 0)
 		log_fp = stderr;
 	else if (file != NULL) {
+		if (!log_atfork && pthread_atfork(NULL, NULL, log_forked) ==
+		    0)
+			log_atfork = 1;
 		if ((log_fp = fopen(file, "ae")) == NULL)
 			fprintf(stderr, "posthorn: log_file %s: %s; "
 			    "logging to syslog\n", file, strerror(errno));
@@ -126,7 +139,9 @@ log_vwrite(int pri, const char *fmt, va_list ap, const char *suffix)
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm) == 0)
 		stamp[0] = '\0';
-	fprintf(log_fp, "%s posthorn[%ld]: %s%s%s%s\n", stamp, (long)getpid(),
+	if (log_pid == 0 || !log_atfork)
+		log_pid = getpid();
+	fprintf(log_fp, "%s posthorn[%ld]: %s%s%s%s\n", stamp, (long)log_pid,
 	    pri == LOG_WARNING ? "warning: " : "", buf,
 	    suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
 	fflush(log_fp);
