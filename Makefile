@@ -88,7 +88,8 @@ fuzz-corpus: fuzz-build
 # The end-to-end tests also run under ASan+UBSan (a fast subset).
 ASAN_E2E = smtp_deliver_basic smtp_rcpt_5xx smtp_starttls smtp_auth_plain \
 	   smtp_no_8bitmime postfix_corpus smtp_drop_middata caller_bs_session \
-	   queue_kill_random direct_basic
+	   queue_kill_random direct_basic queue_pipelined_outcomes \
+	   queue_flush_retire smtp_openssl_lazy cred_auth_scram
 
 check: deps-check
 	$(MAKE) -j2 posthorn unit

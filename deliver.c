@@ -631,7 +631,7 @@ bounce(struct spool *sp, struct envelope *env, FILE *data,
 	for (i = 0; i < env->nrcpts; i++)
 		if (env->rcpts[i].state == RCPT_FAILED)
 			env->rcpts[i].state = RCPT_NOTIFIED;
-	if (deliver_message(sp, qid, fp, ctx, 0, &bres, &e) == -1)
+	if (deliver_message(sp, qid, NULL, fp, ctx, 0, &bres, &e) == -1)
 		log_warnx("%s: %s", qid, e.msg);
 	fclose(fp);
 	return;
@@ -1032,9 +1032,9 @@ job_record(struct deliver_job *job, FILE *data, struct deliver_result *res,
 }
 
 int
-deliver_message(struct spool *sp, const char *qid, FILE *data,
-    const struct deliver_ctx *ctx, int report, struct deliver_result *res,
-    struct perr *e)
+deliver_message(struct spool *sp, const char *qid, struct envelope *pre,
+    FILE *data, const struct deliver_ctx *ctx, int report,
+    struct deliver_result *res, struct perr *e)
 {
 	struct deliver_job *job, *prev;
 	struct envelope	  *env;
@@ -1065,7 +1065,10 @@ deliver_message(struct spool *sp, const char *qid, FILE *data,
 	env = &job->env;
 	last = job->last;
 	lastsz = sizeof(job->last);
-	if (spool_env_read(sp, qid, env, e) == -1) {
+	if (pre != NULL) {
+		*env = *pre;		/* taken over */
+		memset(pre, 0, sizeof(*pre));
+	} else if (spool_env_read(sp, qid, env, e) == -1) {
 		free(job);
 		return -1;
 	}

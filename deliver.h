@@ -7,6 +7,7 @@
 
 struct conf;
 struct perr;
+struct envelope;
 struct spool;
 
 /*
@@ -39,7 +40,8 @@ struct deliver_result {
 
 /*
  * Try to deliver queued message qid now.  data is its data file, locked
- * by the caller (spool_create/spool_lock).  Updates the envelope with
+ * by the caller (spool_create/spool_lock); env its envelope when the
+ * caller read it after locking (taken over and cleared), else NULL.  Updates the envelope with
  * each recipient's state and the retry time, logs one line per recipient,
  * and removes the message once no recipient is pending.  Recipients
  * refused permanently (or past queue_lifetime) are the caller's to report
@@ -54,9 +56,9 @@ struct deliver_result {
  * outcome before its own; deliver_cache_close() settles the last one.
  * The message stays locked until then (the caller may close data).
  */
-int	deliver_message(struct spool *sp, const char *qid, FILE *data,
-	    const struct deliver_ctx *ctx, int report,
-	    struct deliver_result *res, struct perr *e);
+int	deliver_message(struct spool *sp, const char *qid,
+	    struct envelope *env, FILE *data, const struct deliver_ctx *ctx,
+	    int report, struct deliver_result *res, struct perr *e);
 
 struct conf_relay;
 

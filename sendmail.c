@@ -1103,7 +1103,8 @@ deliver_now(const struct opts *o, const struct conf *c, const struct who *w,
 	ctx.verbose = o->verbose;
 	tls_deadline(&dl, c->submit_timeout_s * 1000);
 	ctx.deadline = &dl;
-	if (deliver_message(sp, qid, data, &ctx, report, &res, &e) == -1) {
+	if (deliver_message(sp, qid, NULL, data, &ctx, report, &res, &e) ==
+	    -1) {
 		/* the message is safe in the queue; only its state is not */
 		log_warnx("%s: %s", qid, e.msg);
 		if (o->verbose)
@@ -1838,6 +1839,7 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 		return;			/* no queue: nothing to do */
 	spool_clean(sp);
 	spool_expire_failed(sp, c->failed_lifetime_s);
+	spool_defer_removal(sp);	/* unlinked by spool_close() */
 	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
 		spool_close(sp);
@@ -1852,8 +1854,13 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 	memset(&cache, 0, sizeof(cache));
 	ctx.cache = &cache;
 	for (i = 0; i < n; i++) {
+		/* locked first, so that the envelope read is the one to
+		 * deliver by: read once */
+		if ((data = spool_lock(sp, ids[i], &e)) == NULL)
+			continue;	/* another run has it */
 		if (spool_env_read(sp, ids[i], &env, &e) == -1) {
 			log_warnx("%s", e.msg);
+			fclose(data);
 			continue;
 		}
 		if (o->qkind == 0)
@@ -1871,13 +1878,15 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 			/* its own configuration routed it: its owner's -q */
 			sel = 0;
 		}
-		spool_env_free(&env);
-		if (!sel)
+		if (!sel) {
+			spool_env_free(&env);
+			fclose(data);
 			continue;
-		if ((data = spool_lock(sp, ids[i], &e)) == NULL)
-			continue;	/* another run has it */
-		if (deliver_message(sp, ids[i], data, &ctx, 0, &res, &e) == -1)
+		}
+		if (deliver_message(sp, ids[i], &env, data, &ctx, 0, &res,
+		    &e) == -1)
 			log_warnx("%s: %s", ids[i], e.msg);
+		spool_env_free(&env);	/* emptied when taken over */
 		fclose(data);
 	}
 	deliver_cache_close(&cache);

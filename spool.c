@@ -43,6 +43,9 @@ struct spool {
 	int	 dfd;
 	int	 tmpfd, newfd, failfd;
 	uid_t	 uid;			/* getuid(), once: a flush asks often */
+	int	 defer;		/* spool_remove() retires into tmp/ */
+	char	(*retired)[SPOOL_QID_LEN + 1];	/* in tmp/, to unlink */
+	size_t	 nretired, retired_cap;
 };
 
 /*
@@ -67,10 +70,10 @@ open_reg(const struct spool *sp, int dfd, const char *name, off_t *size)
 		errno = EPERM;
 		return -1;
 	}
+	/* O_NONBLOCK stays: it was for the open (a planted FIFO), and
+	 * reads of a regular file ignore it */
 	if (size != NULL)
 		*size = st.st_size;
-	else	/* O_NONBLOCK was for the open; no other status flag is set */
-		(void)fcntl(fd, F_SETFL, 0);
 	return fd;
 }
 
@@ -234,6 +237,8 @@ spool_close(struct spool *sp)
 {
 	if (sp == NULL)
 		return;
+	spool_purge(sp);
+	free(sp->retired);
 	if (sp->dfd != -1)
 		close(sp->dfd);
 	if (sp->tmpfd != -1)
@@ -892,11 +897,48 @@ spool_expire_failed(struct spool *sp, long max_age_s)
 	free(ids);
 }
 
-int
-spool_remove(struct spool *sp, const char *qid, struct perr *e)
+/* Move new/<qid>.<ext> to tmp/; -1 when that cannot be done. */
+static int
+retire(struct spool *sp, const char *qid, const char *ext)
 {
 	char	name[SPOOL_QID_LEN + 8];
 
+	(void)snprintf(name, sizeof(name), "%s.%s", qid, ext);
+	if (renameat(sp->newfd, name, sp->tmpfd, name) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+spool_remove(struct spool *sp, const char *qid, struct perr *e)
+{
+	char	(*nr)[SPOOL_QID_LEN + 1], name[SPOOL_QID_LEN + 8];
+	size_t	 cap;
+
+	/*
+	 * Deferred: a rename out of new/ ends the message as surely as an
+	 * unlink does (the envelope first: a .msg alone is debris), and
+	 * frees no blocks, which a file system mounted with discard does
+	 * synchronously; spool_purge() unlinks them later.
+	 */
+	if (sp->defer) {
+		if (sp->nretired == sp->retired_cap) {
+			cap = sp->retired_cap == 0 ? 256 : sp->retired_cap * 2;
+			if ((nr = reallocarray(sp->retired, cap,
+			    sizeof(*nr))) != NULL) {
+				sp->retired = nr;
+				sp->retired_cap = cap;
+			}
+		}
+		if (sp->nretired < sp->retired_cap &&
+		    retire(sp, qid, "env") == 0) {
+			(void)strlcpy(sp->retired[sp->nretired++], qid,
+			    sizeof(sp->retired[0]));
+			if (retire(sp, qid, "msg") == 0)
+				return 0;
+		}
+	}
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
 	if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
 		return perr_sys(e, 1, "unlink %s/new/%s", sp->path, name);
@@ -908,6 +950,27 @@ spool_remove(struct spool *sp, const char *qid, struct perr *e)
 	 * again, which SPEC 4 allows; losing it is what must never happen.
 	 */
 	return 0;
+}
+
+void
+spool_defer_removal(struct spool *sp)
+{
+	sp->defer = 1;
+}
+
+void
+spool_purge(struct spool *sp)
+{
+	char	name[SPOOL_QID_LEN + 8];
+	size_t	i;
+
+	for (i = 0; i < sp->nretired; i++) {
+		(void)snprintf(name, sizeof(name), "%s.env", sp->retired[i]);
+		(void)unlinkat(sp->tmpfd, name, 0);
+		(void)snprintf(name, sizeof(name), "%s.msg", sp->retired[i]);
+		(void)unlinkat(sp->tmpfd, name, 0);
+	}
+	sp->nretired = 0;
 }
 
 int

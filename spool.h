@@ -100,8 +100,15 @@ int	spool_env_write(struct spool *sp, const struct envelope *env,
 	    struct perr *e);
 void	spool_env_free(struct envelope *env);
 
-/* Remove a message (envelope first, so no reader sees half of it). */
+/*
+ * Remove a message (envelope first, so no reader sees half of it).  After
+ * spool_defer_removal() (a flush), its files are moved into tmp/ instead
+ * and unlinked by spool_purge() or spool_close(): freeing their blocks
+ * then waits no more on the delivery of the next message.
+ */
 int	spool_remove(struct spool *sp, const char *qid, struct perr *e);
+void	spool_defer_removal(struct spool *sp);
+void	spool_purge(struct spool *sp);
 
 /* Move a message to failed/. */
 int	spool_fail(struct spool *sp, const char *qid, struct perr *e);
