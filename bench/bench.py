@@ -1280,7 +1280,11 @@ class Bench:
                 if not m:
                     continue    # "<... resumed>" halves, signals
                 name = m.group(1)
-                if name in ("fsync", "fdatasync", "sync_file_range", "syncfs"):
+                # sync_file_range() is a barrier only when it waits for
+                # the write-back (posthorn only starts one with it)
+                if name in ("fsync", "fdatasync", "syncfs") or (
+                        name == "sync_file_range" and
+                        "SYNC_FILE_RANGE_WAIT_AFTER" in rest):
                     kind = "fsync"
                 elif name.startswith(("rename", "link")):
                     kind = "rename"
