@@ -306,7 +306,6 @@ spool_create(struct spool *sp, char qid[SPOOL_QID_LEN + 1], struct perr *e)
 		(void)unlinkat(sp->tmpfd, name, 0);
 		return NULL;
 	}
-	setvbuf(fp, NULL, _IOFBF, 65536);
 	return fp;
 }
 
@@ -327,7 +326,6 @@ spool_scratch(struct spool *sp, struct perr *e)
 		close(fd);
 		return NULL;
 	}
-	setvbuf(fp, NULL, _IOFBF, 65536);
 	return fp;
 }
 
@@ -525,7 +523,6 @@ spool_lock(struct spool *sp, const char *qid, struct perr *e)
 		close(fd);
 		return NULL;
 	}
-	setvbuf(fp, NULL, _IOFBF, 65536);
 	return fp;
 }
 
