@@ -650,9 +650,10 @@ fail:
  * machine can loop back to it.
  */
 static int
-direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
-    socklen_t salen, const char *host, const struct envelope *env,
-    FILE *data, struct outcome *o, size_t n, char *last, size_t lastsz)
+direct_try(const struct deliver_ctx *ctx, const char *key,
+    const struct sockaddr *sa, socklen_t salen, const char *host,
+    const struct envelope *env, FILE *data, struct outcome *o, size_t n,
+    char *last, size_t lastsz)
 {
 	struct smtp_params	 p;
 	struct tls_conn		*c;
@@ -712,7 +713,7 @@ direct_try(const struct deliver_ctx *ctx, const struct sockaddr *sa,
 	t.lockfd = -1;
 	(void)run_session(s, env, data, o, n, &t, NULL, 0);
 	free(t.r);
-	smtp_close(s);
+	cache_put(ctx->cache, key, s, NULL);	/* kept for the domain */
 	for (i = 0; i < n; i++)
 		if (!o[i].done) {
 			(void)strlcpy(last, o[i].r.text, lastsz);
@@ -730,12 +731,29 @@ direct_domain(struct resolver *res, const char *domain,
 	struct resolve_mxset	 mx;
 	struct resolve_addrset	 as;
 	struct sockaddr_storage	 ss;
+	struct deliver_job	*prev;
+	struct smtp		*s;
+	struct txn		 t;
 	struct perr		 e;
-	char			 why[600];
+	char			 why[600], key[DELIVER_KEY_MAX];
 	size_t			 h, a;
 	int			 family;
 
 	family = conf_family(ctx->conf);
+	/* a flush: the session the last message to this domain used */
+	(void)snprintf(key, sizeof(key), "d/%s", domain);
+	if ((s = cache_take(ctx->cache, key, &prev)) != NULL) {
+		t.r = NULL;
+		t.lockfd = -1;
+		(void)run_session(s, env, data, o, n, &t, prev, 0);
+		free(t.r);
+		cache_put(ctx->cache, key, s, NULL);
+		for (h = 0; h < n && o[h].done; h++)
+			;
+		if (h == n)
+			return;
+		/* what the session could not settle: the MX hosts again */
+	}
 	if (domain[0] == '[') {
 		/* an address literal: that host, no DNS (RFC 5321 4.1.3) */
 		if (resolve_literal(domain, 25, &ss, &e) == -1) {
@@ -752,7 +770,7 @@ direct_domain(struct resolver *res, const char *domain,
 			    sizeof(struct sockaddr_in), lit, sizeof(lit), NULL,
 			    0, NI_NUMERICHOST) != 0)
 				(void)strlcpy(lit, domain, sizeof(lit));
-			(void)direct_try(ctx, (struct sockaddr *)&ss,
+			(void)direct_try(ctx, key, (struct sockaddr *)&ss,
 			    ss.ss_family == AF_INET6 ?
 			    sizeof(struct sockaddr_in6) :
 			    sizeof(struct sockaddr_in), lit, env, data, o, n,
@@ -820,7 +838,7 @@ direct_domain(struct resolver *res, const char *domain,
 			continue;
 		}
 		for (a = 0; a < as.n; a++)
-			if (direct_try(ctx, (struct sockaddr *)&as.addr[a],
+			if (direct_try(ctx, key, (struct sockaddr *)&as.addr[a],
 			    as.addr[a].ss_family == AF_INET6 ?
 			    sizeof(struct sockaddr_in6) :
 			    sizeof(struct sockaddr_in), mx.mx[h].host, env,

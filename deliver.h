@@ -10,14 +10,19 @@ struct perr;
 struct envelope;
 struct spool;
 
+#define DELIVER_KEY_MAX	300	/* "d/" and a domain name, with room */
+
 /*
  * An SMTP session kept open between messages of one queue run, so that
- * messages for the same relay share a connection (RSET between them only
- * when a transaction did not end with the reply to its final dot).
+ * messages for the same relay (or domain, delivered directly) share a
+ * connection (RSET between them only when a transaction did not end with
+ * the reply to its final dot).
  */
 struct deliver_cache {
 	struct smtp	*s;
-	char		 key[32];	/* route and host the session is for */
+	/* route and host ("0/1"), or "d/" and the domain of direct
+	 * delivery, that the session is for */
+	char		 key[DELIVER_KEY_MAX];
 	struct deliver_job *inflight;	/* its final dot's reply unread */
 };
 
