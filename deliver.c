@@ -473,11 +473,12 @@ outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
  * prev: a message in flight on s, settled once this message's commands
  * are out.  may_defer: this message may be left in flight in turn, which
  * run_session() says by returning 1 (t->lockfd then holds the lock).
+ * ctx->idle runs while the server answers pipelined commands.
  */
 static int
-run_session(struct smtp *s, const struct envelope *env, FILE *data,
-    struct outcome *o, size_t n, struct txn *t, struct deliver_job *prev,
-    int may_defer)
+run_session(const struct deliver_ctx *ctx, struct smtp *s,
+    const struct envelope *env, FILE *data, struct outcome *o, size_t n,
+    struct txn *t, struct deliver_job *prev, int may_defer)
 {
 	struct smtp_msg	  m;
 	struct perr	  e;
@@ -515,6 +516,9 @@ run_session(struct smtp *s, const struct envelope *env, FILE *data,
 			break;
 		}
 		rc = smtp_send_begin(s, &m, t->r, k, &e);
+		/* the commands are on their way: use the round trip */
+		if (rc == 0 && ctx->idle != NULL && smtp_pipelining(s))
+			ctx->idle(ctx->idle_arg);
 		if (prev != NULL) {
 			/* RFC 2920 3.1: our commands went out behind the
 			 * previous message's dot; its reply comes first */
@@ -711,7 +715,7 @@ direct_try(const struct deliver_ctx *ctx, const char *key,
 	}
 	t.r = NULL;
 	t.lockfd = -1;
-	(void)run_session(s, env, data, o, n, &t, NULL, 0);
+	(void)run_session(ctx, s, env, data, o, n, &t, NULL, 0);
 	free(t.r);
 	cache_put(ctx->cache, key, s, NULL);	/* kept for the domain */
 	for (i = 0; i < n; i++)
@@ -745,7 +749,7 @@ direct_domain(struct resolver *res, const char *domain,
 	if ((s = cache_take(ctx->cache, key, &prev)) != NULL) {
 		t.r = NULL;
 		t.lockfd = -1;
-		(void)run_session(s, env, data, o, n, &t, prev, 0);
+		(void)run_session(ctx, s, env, data, o, n, &t, prev, 0);
 		free(t.r);
 		cache_put(ctx->cache, key, s, NULL);
 		for (h = 0; h < n && o[h].done; h++)
@@ -1181,7 +1185,7 @@ deliver_message(struct spool *sp, const char *qid, struct envelope *pre,
 				continue;
 			}
 		}
-		in_flight = run_session(s, env, data, o, n, &job->t, prev,
+		in_flight = run_session(ctx, s, env, data, o, n, &job->t, prev,
 		    ctx->cache != NULL && h + 1 == relay.nhosts &&
 		    smtp_pipelining(s));
 		cache_put(ctx->cache, key, s, in_flight ? job : NULL);

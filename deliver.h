@@ -33,6 +33,12 @@ struct deliver_ctx {
 	int		 verbose;	/* -v: dialogue and outcome on stderr */
 	const struct timespec *deadline; /* submit_timeout, or NULL */
 	struct deliver_cache *cache;	/* NULL: a connection per message */
+	/*
+	 * Called, when set, while a server answers a pipelined MAIL, RCPT
+	 * and DATA: a flush makes its next message ready meanwhile.
+	 */
+	void		(*idle)(void *arg);
+	void		*idle_arg;
 };
 
 struct deliver_result {

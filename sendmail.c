@@ -1812,6 +1812,79 @@ admin(const struct opts *o, const struct conf *c)
 	return ex;
 }
 
+/* One queue's flush: its ids, and the next message, locked and read. */
+struct flush {
+	const struct opts	*o;
+	const char		*only;
+	struct spool		*sp;
+	char			**ids;
+	size_t			 n, i;
+	time_t			 now;
+	int			 ready;		/* qid, data and env are set */
+	const char		*qid;
+	FILE			*data;
+	struct envelope		 env;
+};
+
+/* Is env one that this flush delivers (-q, -qI, -qR, -qS, whose conf)? */
+static int
+flush_selects(const struct flush *f, const struct envelope *env)
+{
+	const struct opts	*o = f->o;
+	size_t			 j;
+	int			 sel;
+
+	if (o->qkind == 0)
+		sel = env->next_retry <= f->now;
+	else if (o->qkind == 'I')
+		sel = strstr(env->qid, o->qselect) != NULL;
+	else if (o->qkind == 'S')
+		sel = strstr(env->sender, o->qselect) != NULL;
+	else
+		for (sel = 0, j = 0; j < env->nrcpts; j++)
+			if (strstr(env->rcpts[j].addr, o->qselect))
+				sel = 1;
+	/* routed by its own configuration: its owner's -q */
+	return sel && (f->only == NULL || (env->conf != NULL &&
+	    strcmp(env->conf, f->only) == 0));
+}
+
+/*
+ * Make the next message to deliver ready: locked first, so that the
+ * envelope read is the one to deliver by, read once.  0 when none is
+ * left.  Also called while the server answers a message's commands
+ * (deliver_ctx idle), so that the next one is ready when it is wanted.
+ */
+static int
+flush_next(struct flush *f)
+{
+	struct perr	e;
+
+	while (!f->ready && f->i < f->n) {
+		f->qid = f->ids[f->i++];
+		if ((f->data = spool_lock(f->sp, f->qid, &e)) == NULL)
+			continue;	/* another run has it */
+		if (spool_env_read(f->sp, f->qid, &f->env, &e) == -1) {
+			log_warnx("%s", e.msg);
+			fclose(f->data);
+			continue;
+		}
+		if (!flush_selects(f, &f->env)) {
+			spool_env_free(&f->env);
+			fclose(f->data);
+			continue;
+		}
+		f->ready = 1;
+	}
+	return f->ready;
+}
+
+static void
+flush_idle(void *arg)
+{
+	(void)flush_next(arg);
+}
+
 /*
  * -q over one user's queue (the caller's): messages due, or those -qI,
  * -qR, -qS select.  only: deliver only messages that this configuration
@@ -1822,27 +1895,30 @@ static void
 flush_one(const struct opts *o, const struct conf *c, const char *only,
     int own)
 {
-	struct spool		*sp;
+	struct flush		 f;
 	struct envelope		 env;
 	struct deliver_ctx	 ctx;
 	struct deliver_result	 res;
 	struct deliver_cache	 cache;
 	struct perr		 e;
-	char			 host[256], dom[256], **ids;
-	size_t			 n, i, j;
+	char			 host[256], dom[256];
+	const char		*qid;
+	size_t			 i;
 	FILE			*data;
-	time_t			 now = time(NULL);
-	int			 sel;
 
-	if ((sp = own ? open_queue(c, 0) : spool_open(c->spool_dir, 0, &e)) ==
-	    NULL)
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	f.only = only;
+	f.now = time(NULL);
+	if ((f.sp = own ? open_queue(c, 0) : spool_open(c->spool_dir, 0,
+	    &e)) == NULL)
 		return;			/* no queue: nothing to do */
-	spool_clean(sp);
-	spool_expire_failed(sp, c->failed_lifetime_s);
-	spool_defer_removal(sp);	/* unlinked by spool_close() */
-	if (spool_list(sp, 0, &ids, &n, &e) == -1) {
+	spool_clean(f.sp);
+	spool_expire_failed(f.sp, c->failed_lifetime_s);
+	spool_defer_removal(f.sp);	/* unlinked by spool_close() */
+	if (spool_list(f.sp, 0, &f.ids, &f.n, &e) == -1) {
 		fprintf(stderr, "posthorn: %s\n", e.msg);
-		spool_close(sp);
+		spool_close(f.sp);
 		return;
 	}
 	names(c, host, sizeof(host), dom, sizeof(dom));
@@ -1851,49 +1927,26 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 	ctx.helo = host;
 	ctx.domain = dom;
 	ctx.verbose = o->verbose;
+	ctx.idle = flush_idle;
+	ctx.idle_arg = &f;
 	memset(&cache, 0, sizeof(cache));
 	ctx.cache = &cache;
-	for (i = 0; i < n; i++) {
-		/* locked first, so that the envelope read is the one to
-		 * deliver by: read once */
-		if ((data = spool_lock(sp, ids[i], &e)) == NULL)
-			continue;	/* another run has it */
-		if (spool_env_read(sp, ids[i], &env, &e) == -1) {
-			log_warnx("%s", e.msg);
-			fclose(data);
-			continue;
-		}
-		if (o->qkind == 0)
-			sel = env.next_retry <= now;
-		else if (o->qkind == 'I')
-			sel = strstr(env.qid, o->qselect) != NULL;
-		else if (o->qkind == 'S')
-			sel = strstr(env.sender, o->qselect) != NULL;
-		else
-			for (sel = 0, j = 0; j < env.nrcpts; j++)
-				if (strstr(env.rcpts[j].addr, o->qselect))
-					sel = 1;
-		if (sel && only != NULL && (env.conf == NULL ||
-		    strcmp(env.conf, only) != 0)) {
-			/* its own configuration routed it: its owner's -q */
-			sel = 0;
-		}
-		if (!sel) {
-			spool_env_free(&env);
-			fclose(data);
-			continue;
-		}
-		if (deliver_message(sp, ids[i], &env, data, &ctx, 0, &res,
+	while (flush_next(&f)) {
+		qid = f.qid;
+		data = f.data;
+		env = f.env;
+		f.ready = 0;
+		if (deliver_message(f.sp, qid, &env, data, &ctx, 0, &res,
 		    &e) == -1)
-			log_warnx("%s: %s", ids[i], e.msg);
+			log_warnx("%s: %s", qid, e.msg);
 		spool_env_free(&env);	/* emptied when taken over */
 		fclose(data);
 	}
 	deliver_cache_close(&cache);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	spool_close(sp);
+	for (i = 0; i < f.n; i++)
+		free(f.ids[i]);
+	free(f.ids);
+	spool_close(f.sp);
 }
 
 /*
