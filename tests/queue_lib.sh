@@ -65,8 +65,9 @@ queue_ids() {
 	done
 }
 
-tmp_count() {
-	find "${1:-$SPOOL}" -mindepth 3 -maxdepth 3 -path '*/tmp/*' 2>/dev/null |
+tmp_count() {	# (the spool itself is under /tmp: anchor the pattern)
+	local d=${1:-$SPOOL}
+	find "$d" -mindepth 3 -maxdepth 3 -path "$d/*/tmp/*" 2>/dev/null |
 	    wc -l
 }
 
