@@ -644,6 +644,25 @@ fail:
 }
 
 /*
+ * The message to o[] over session s to a domain's MX host (prev: a
+ * message in flight on it, or NULL); then s is kept for the domain's
+ * next message in a flush (key), or closed.
+ */
+static void
+direct_session(const struct deliver_ctx *ctx, const char *key,
+    struct smtp *s, struct deliver_job *prev, const struct envelope *env,
+    FILE *data, struct outcome *o, size_t n)
+{
+	struct txn	t;
+
+	t.r = NULL;
+	t.lockfd = -1;
+	(void)run_session(ctx, s, env, data, o, n, &t, prev, 0);
+	free(t.r);
+	cache_put(ctx->cache, key, s, NULL);
+}
+
+/*
  * Direct delivery (RFC 5321 5.1): the recipients of each domain go to
  * that domain's MX hosts, by preference, each host's addresses in turn
  * (IPv6 first), until a server gives every one of them an answer that is
@@ -666,7 +685,6 @@ direct_try(const struct deliver_ctx *ctx, const char *key,
 	struct perr		 ce;
 	char			 ip[64], relay[300];
 	struct smtp_why		 why;
-	struct txn		 t;
 	int			 plain, port;
 	size_t			 i;
 
@@ -713,11 +731,7 @@ direct_try(const struct deliver_ctx *ctx, const char *key,
 		log_info("%s: %s: TLS handshake failed (%s); retrying in "
 		    "plaintext", env->qid, relay, ce.msg);
 	}
-	t.r = NULL;
-	t.lockfd = -1;
-	(void)run_session(ctx, s, env, data, o, n, &t, NULL, 0);
-	free(t.r);
-	cache_put(ctx->cache, key, s, NULL);	/* kept for the domain */
+	direct_session(ctx, key, s, NULL, env, data, o, n);
 	for (i = 0; i < n; i++)
 		if (!o[i].done) {
 			(void)strlcpy(last, o[i].r.text, lastsz);
@@ -737,7 +751,6 @@ direct_domain(struct resolver *res, const char *domain,
 	struct sockaddr_storage	 ss;
 	struct deliver_job	*prev;
 	struct smtp		*s;
-	struct txn		 t;
 	struct perr		 e;
 	char			 why[600], key[DELIVER_KEY_MAX];
 	size_t			 h, a;
@@ -747,11 +760,7 @@ direct_domain(struct resolver *res, const char *domain,
 	/* a flush: the session the last message to this domain used */
 	(void)snprintf(key, sizeof(key), "d/%s", domain);
 	if ((s = cache_take(ctx->cache, key, &prev)) != NULL) {
-		t.r = NULL;
-		t.lockfd = -1;
-		(void)run_session(ctx, s, env, data, o, n, &t, prev, 0);
-		free(t.r);
-		cache_put(ctx->cache, key, s, NULL);
+		direct_session(ctx, key, s, prev, env, data, o, n);
 		for (h = 0; h < n && o[h].done; h++)
 			;
 		if (h == n)
