@@ -50,9 +50,8 @@ struct spool {
 
 /*
  * Open a queue file for reading: never through a symlink, never blocking
- * on a FIFO a user planted, and only a regular file of ours.  With size
- * (the caller reads it whole with read(2), on which O_NONBLOCK has no
- * effect for a regular file) its size goes to *size and O_NONBLOCK stays.
+ * on a FIFO a user planted, and only a regular file of ours; its size
+ * goes to *size when size is not NULL.
  */
 static int
 open_reg(const struct spool *sp, int dfd, const char *name, off_t *size)
