@@ -1517,9 +1517,9 @@ class Bench:
             data.replace(b"\r\n.", b"\r\n..")
         return data + b".\r\n"
 
-    def smtp_round(self, body):
-        """Seconds from connect to the 250 after the final dot."""
-        t0 = now()
+    def sink_session(self):
+        """A session with smtp-sink, greeted and past EHLO: the socket, its
+        reader and a function that reads one (multi-line) reply."""
         s = socket.create_connection(("127.0.0.1", self.sink.port))
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         fp = s.makefile("rb")
@@ -1533,6 +1533,19 @@ class Bench:
         reply()
         s.sendall(b"EHLO bench.example.org\r\n")
         reply()
+        return s, fp, reply
+
+    def sink_quit(self, s, fp, reply):
+        s.sendall(b"QUIT\r\n")
+        reply()
+        fp.close()
+        s.close()
+        self.pump(0)
+
+    def smtp_round(self, body):
+        """Seconds from connect to the 250 after the final dot."""
+        t0 = now()
+        s, fp, reply = self.sink_session()
         s.sendall(b"MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n"
                   % (SENDER.encode(), RCPT.encode()))
         for _ in range(3):
@@ -1540,30 +1553,14 @@ class Bench:
         s.sendall(body)
         reply()
         t1 = now()
-        s.sendall(b"QUIT\r\n")
-        reply()
-        fp.close()
-        s.close()
-        self.pump(0)
+        self.sink_quit(s, fp, reply)
         return t1 - t0
 
     def smtp_flush(self, body, n):
         """Messages/s for n messages over one connection, one round trip
         each: the end of one message, then MAIL, RCPT and DATA of the next,
         in one write (RFC 2920 allows message content to start a group)."""
-        s = socket.create_connection(("127.0.0.1", self.sink.port))
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        fp = s.makefile("rb")
-
-        def reply():
-            while True:
-                line = fp.readline()
-                if line[3:4] != b"-":
-                    return line
-
-        reply()
-        s.sendall(b"EHLO bench.example.org\r\n")
-        reply()
+        s, fp, reply = self.sink_session()
         cmds = b"MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n" % (
             SENDER.encode(), RCPT.encode())
         t0 = now()
@@ -1577,11 +1574,7 @@ class Bench:
                 if not reply().startswith((b"250", b"354")):
                     raise BenchError("smtp-sink refused the floor run")
         t1 = now()
-        s.sendall(b"QUIT\r\n")
-        reply()
-        fp.close()
-        s.close()
-        self.pump(0)
+        self.sink_quit(s, fp, reply)
         return n / (t1 - t0)
 
     # ---- report ----------------------------------------------------------
