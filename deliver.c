@@ -53,7 +53,7 @@ struct outcome {
 struct txn {
 	struct smtp_rcpt	*r;		/* its recipients */
 	size_t			 k;
-	int			 lockfd;	/* in flight: dup of the data fd */
+	FILE			*data;		/* in flight: the message, locked */
 };
 
 /*
@@ -61,7 +61,7 @@ struct txn {
  * PIPELINING, a message can be left "in flight": its final dot sent, its
  * reply unread, while the next message's MAIL, RCPT and DATA go out (RFC
  * 2920 3.1).  The reply is read, and the outcome recorded, before that next
- * message's own replies; lockfd keeps the message locked until then.
+ * message's own replies; t.data keeps the message locked until then.
  */
 struct deliver_job {
 	struct spool		*sp;
@@ -325,17 +325,15 @@ round_done(struct smtp *s, struct outcome *o, size_t n,
 }
 
 /*
- * Read the reply to the final dot of job, in flight on s, and record the
- * outcome in the queue; then the message's lock goes.
+ * Read the reply to the final dot of job, in flight on s: its outcome,
+ * not recorded yet (job_finish()).
  */
 static void
-job_settle(struct smtp *s, struct deliver_job *job)
+job_answer(struct smtp *s, struct deliver_job *job)
 {
-	struct deliver_result	 res;
-	struct perr		 e;
-	FILE			*data;
-	size_t			 i;
-	int			 more, got;
+	struct perr	e;
+	size_t		i;
+	int		more, got;
 
 	(void)smtp_send_end(s, job->t.r, job->t.k, &e);
 	round_done(s, job->o, job->n, job->t.r, &more, &got);
@@ -345,26 +343,71 @@ job_settle(struct smtp *s, struct deliver_job *job)
 			    sizeof(job->last));
 			break;
 		}
-	/* a bounce reads the message (without it, none is sent now) */
+}
+
+/* Record the outcome of an answered job in the queue; its lock goes. */
+static void
+job_finish(struct deliver_job *job)
+{
+	struct deliver_result	 res;
+	struct perr		 e;
+	FILE			*data;
+	size_t			 i;
+
+	/* a bounce reads the message */
 	data = NULL;
 	for (i = 0; i < job->n; i++)
 		if (job->o[i].r.status != SMTP_OK)
-			break;
-	if (i < job->n && (data = fdopen(job->t.lockfd, "r")) != NULL)
-		job->t.lockfd = -1;
+			data = job->t.data;
 	if (job_record(job, data, &res, &e) == -1)
 		log_warnx("%s: %s", job->env.qid, e.msg);
-	if (data != NULL)
-		fclose(data);
 	job_free(job);
 }
 
-/* Settle the message in flight on the cached session, if any. */
+static void
+job_settle(struct smtp *s, struct deliver_job *job)
+{
+	job_answer(s, job);
+	job_finish(job);
+}
+
+/* Record the answered message the cache holds, if any. */
+static void
+cache_finish(struct deliver_cache *cache)
+{
+	struct deliver_job	*job;
+
+	if (cache == NULL || (job = cache->answered) == NULL)
+		return;
+	cache->answered = NULL;
+	job_finish(job);
+}
+
+/*
+ * prev's reply is read: its outcome is recorded at once without a cache,
+ * else after our next write (the server busy with it meanwhile).
+ */
+static void
+cache_answer(struct deliver_cache *cache, struct smtp *s,
+    struct deliver_job *prev)
+{
+	job_answer(s, prev);
+	if (cache == NULL) {
+		job_finish(prev);
+		return;
+	}
+	cache_finish(cache);
+	cache->answered = prev;
+}
+
+/* Record what the cache holds: the answered message, then the one in
+ * flight on the cached session, its reply read first. */
 static void
 cache_settle(struct deliver_cache *cache)
 {
 	struct deliver_job	*job;
 
+	cache_finish(cache);
 	if (cache == NULL || (job = cache->inflight) == NULL)
 		return;
 	cache->inflight = NULL;
@@ -374,8 +417,8 @@ cache_settle(struct deliver_cache *cache)
 void
 deliver_cache_close(struct deliver_cache *cache)
 {
+	cache_settle(cache);
 	if (cache != NULL && cache->s != NULL) {
-		cache_settle(cache);
 		smtp_close(cache->s);
 		cache->s = NULL;
 	}
@@ -421,12 +464,14 @@ cache_put(struct deliver_cache *cache, const char *key, struct smtp *s,
     struct deliver_job *inflight)
 {
 	if (cache == NULL || !smtp_usable(s)) {
+		cache_finish(cache);
 		if (inflight != NULL)
 			job_settle(s, inflight);
 		smtp_close(s);
 		return;
 	}
-	deliver_cache_close(cache);
+	if (cache->s != NULL)
+		deliver_cache_close(cache);
 	cache->s = s;
 	cache->inflight = inflight;
 	(void)strlcpy(cache->key, key, sizeof(cache->key));
@@ -472,7 +517,7 @@ outcome_all(struct outcome *o, size_t n, const char *relay, int temp,
  * the server asked us to send again (452).  Marks final outcomes done.
  * prev: a message in flight on s, settled once this message's commands
  * are out.  may_defer: this message may be left in flight in turn, which
- * run_session() says by returning 1 (t->lockfd then holds the lock).
+ * run_session() says by returning 1 (t->data then holds data and its lock).
  * ctx->idle runs while the server answers pipelined commands.
  */
 static int
@@ -498,6 +543,7 @@ run_session(const struct deliver_ctx *ctx, struct smtp *s,
 	if ((t->r = calloc(n, sizeof(*t->r))) == NULL) {
 		if (prev != NULL)
 			job_settle(s, prev);
+		cache_finish(ctx->cache);
 		outcome_all(o, n, smtp_relay(s), 1, "4.3.0", "out of memory");
 		return 0;
 	}
@@ -510,19 +556,19 @@ run_session(const struct deliver_ctx *ctx, struct smtp *s,
 			break;
 		if (rounds > 0 && smtp_reset(s, &e) == -1)
 			break;
-		if (fseeko(data, 0, SEEK_SET) == -1) {
-			outcome_all(o, n, smtp_relay(s), 1, "4.3.0",
-			    "cannot rewind the queued message");
-			break;
-		}
 		rc = smtp_send_begin(s, &m, t->r, k, &e);
-		/* the commands are on their way: use the round trip */
+		/*
+		 * The commands are on their way (behind the previous
+		 * message's data, if any): use the round trip to record the
+		 * message answered before and to make the next one ready.
+		 */
+		cache_finish(ctx->cache);
 		if (rc == 0 && ctx->idle != NULL && smtp_pipelining(s))
 			ctx->idle(ctx->idle_arg);
 		if (prev != NULL) {
 			/* RFC 2920 3.1: our commands went out behind the
 			 * previous message's dot; its reply comes first */
-			job_settle(s, prev);
+			cache_answer(ctx->cache, s, prev);
 			prev = NULL;
 		}
 		if (rc == 0)
@@ -530,10 +576,10 @@ run_session(const struct deliver_ctx *ctx, struct smtp *s,
 		if (rc == 0) {
 			for (i = 0; i < k && !t->r[i].again; i++)
 				;
-			if (may_defer && rounds == 0 && i == k &&
-			    (t->lockfd = fcntl(fileno(data), F_DUPFD_CLOEXEC,
-			    3)) != -1)
+			if (may_defer && rounds == 0 && i == k) {
+				t->data = data;
 				return 1;
+			}
 			(void)smtp_send_end(s, t->r, k, &e);
 		}
 		round_done(s, o, n, t->r, &more, &got);
@@ -544,6 +590,7 @@ run_session(const struct deliver_ctx *ctx, struct smtp *s,
 	}
 	if (prev != NULL)
 		job_settle(s, prev);
+	cache_finish(ctx->cache);
 	return 0;
 }
 
@@ -656,7 +703,7 @@ direct_session(const struct deliver_ctx *ctx, const char *key,
 	struct txn	t;
 
 	t.r = NULL;
-	t.lockfd = -1;
+	t.data = NULL;
 	(void)run_session(ctx, s, env, data, o, n, &t, prev, 0);
 	free(t.r);
 	cache_put(ctx->cache, key, s, NULL);
@@ -951,8 +998,8 @@ job_free(struct deliver_job *job)
 {
 	if (job == NULL)
 		return;
-	if (job->t.lockfd != -1)
-		close(job->t.lockfd);
+	if (job->t.data != NULL)
+		fclose(job->t.data);
 	free(job->t.r);
 	free(job->o);
 	spool_env_free(&job->env);
@@ -1092,7 +1139,7 @@ deliver_message(struct spool *sp, const char *qid, struct envelope *pre,
 	 * session must not use that session: bounces open their own */
 	job->ctx.cache = NULL;
 	job->report = report;
-	job->t.lockfd = -1;
+	job->t.data = NULL;
 	env = &job->env;
 	last = job->last;
 	lastsz = sizeof(job->last);
@@ -1216,6 +1263,7 @@ deliver_message(struct spool *sp, const char *qid, struct envelope *pre,
 record:
 	if (have_secret)
 		explicit_bzero(secret, sizeof(secret));
+	cache_finish(ctx->cache);	/* the older outcome first */
 	ret = job_record(job, data, res, e);
 	job_free(job);
 	return ret;

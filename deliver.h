@@ -24,6 +24,9 @@ struct deliver_cache {
 	 * delivery, that the session is for */
 	char		 key[DELIVER_KEY_MAX];
 	struct deliver_job *inflight;	/* its final dot's reply unread */
+	/* a message whose dot's reply is read, its outcome recorded after
+	 * our next write to the server, while the server works on that */
+	struct deliver_job *answered;
 };
 
 struct deliver_ctx {
@@ -63,9 +66,11 @@ struct deliver_result {
  * With ctx->cache and a server that offers PIPELINING, the reply to the
  * final dot may be left unread (res->in_flight counts the recipients):
  * the next deliver_message() with that cache sends its own MAIL, RCPT
- * and DATA first (RFC 2920 3.1), then reads that reply and records the
- * outcome before its own; deliver_cache_close() settles the last one.
- * The message stays locked until then (the caller may close data).
+ * and DATA first (RFC 2920 3.1), then reads that reply; the outcome is
+ * recorded after the next write to the server (while the server works)
+ * or when the session ends; deliver_cache_close() settles what is left.
+ * deliver_message() then keeps data (and so the message's lock) and
+ * closes it once the outcome is recorded; else data stays the caller's.
  */
 int	deliver_message(struct spool *sp, const char *qid,
 	    struct envelope *env, FILE *data, const struct deliver_ctx *ctx,

@@ -1940,7 +1940,8 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 		    &e) == -1)
 			log_warnx("%s: %s", qid, e.msg);
 		spool_env_free(&env);	/* emptied when taken over */
-		fclose(data);
+		if (!res.in_flight)
+			fclose(data);	/* else deliver_message() closes it */
 	}
 	deliver_cache_close(&cache);
 	for (i = 0; i < f.n; i++)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "addr.h"
@@ -544,8 +545,9 @@ put_line(void *arg, const char *line, size_t len)
 
 /*
  * Stream the spool form as wire form: each LF becomes CRLF and a '.' at
- * the start of a line is doubled.  Reads in blocks; lines can be any
- * length here (mime.c keeps them short).
+ * the start of a line is doubled.  Reads in blocks from the start of the
+ * file, by offset (no seek; the stream's position is not used); lines can
+ * be any length here (mime.c keeps them short).
  */
 static int
 send_body(struct smtp *s, FILE *fp, struct perr *e)
@@ -554,9 +556,18 @@ send_body(struct smtp *s, FILE *fp, struct perr *e)
 	struct timespec	 dl;
 	const char	*nl;
 	size_t		 n, i, start;
+	ssize_t		 got;
+	off_t		 off = 0;
 	int		 bol = 1;
 
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+	for (;;) {
+		got = pread(fileno(fp), buf, sizeof(buf), off);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n = (size_t)got;
+		off += got;
 		set_deadline(s, &dl, T_BLOCK);
 		for (i = 0; i < n; i = start) {
 			start = i;
@@ -577,10 +588,14 @@ send_body(struct smtp *s, FILE *fp, struct perr *e)
 			start = nl - buf + 1;
 			bol = 1;
 		}
-		if (n < sizeof(buf))
-			break;	/* end of file or error: no read more */
+		/* a queue file is never written once queued: a short
+		 * read is its end, and no read more is needed */
+		if (n < sizeof(buf)) {
+			got = 0;
+			break;
+		}
 	}
-	if (ferror(fp))
+	if (got == -1)
 		return perr_sys(e, 1, "read queued message");
 	if (!bol && tls_write(s->c, "\r\n", 2, &dl, e) == -1)
 		goto werr;
@@ -850,6 +865,10 @@ smtp_send_data(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 	if (s->t_need7) {
 		/* 7-bit for a server without 8BITMIME (long lines were
 		 * fixed at submission; the encoder keeps them short) */
+		if (fseeko(m->data, 0, SEEK_SET) == -1) {
+			perr_sys(e, 1, "rewind the queued message");
+			return fail_all(r, nr, 0, NULL, e);
+		}
 		if (mime_transform(m->data, MIME_FIX_LONG | MIME_7BIT,
 		    put_line, s, e) == -1) {
 			if (s->broken)

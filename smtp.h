@@ -54,7 +54,7 @@ struct smtp_rcpt {
 
 struct smtp_msg {
 	const char	*from;		/* "" for the null sender */
-	FILE		*data;		/* spool form, at its start */
+	FILE		*data;		/* spool form, sent from its start */
 	off_t		 size, lines;	/* wire size = size + lines */
 	int		 body_8bit;
 	int		 smtputf8;	/* an address needs it */
