@@ -1363,7 +1363,8 @@ smtp_mode(const struct opts *o, const struct conf *c)
 		if (o->deliver == 'b' && (pid = fork()) != 0)
 			goto done;	/* queued; a failed fork leaves it to -q */
 		for (i = 0; i < b.nqids; i++)
-			if ((data = spool_lock(b.sp, b.qids[i], &e)) != NULL) {
+			if ((data = spool_lock(b.sp, b.qids[i], NULL, &e)) !=
+			    NULL) {
 				(void)deliver_now(o, c, &w, b.sp, b.qids[i],
 				    data, 0);
 				fclose(data);
@@ -1862,11 +1863,11 @@ flush_next(struct flush *f)
 
 	while (!f->ready && f->i < f->n) {
 		f->qid = f->ids[f->i++];
-		if ((f->data = spool_lock(f->sp, f->qid, &e)) == NULL)
-			continue;	/* another run has it */
-		if (spool_env_read(f->sp, f->qid, &f->env, &e) == -1) {
-			log_warnx("%s", e.msg);
-			fclose(f->data);
+		if ((f->data = spool_lock(f->sp, f->qid, &f->env, &e)) ==
+		    NULL) {
+			/* unless another run has it, or had it */
+			if (strcmp(e.msg, "locked") != 0 && e.errnum != ENOENT)
+				log_warnx("%s", e.msg);
 			continue;
 		}
 		if (!flush_selects(f, &f->env)) {

@@ -8,7 +8,8 @@
  * - a message is in new/ only once both files are on disk: the data file
  *   is fsynced, then the envelope; the data file is renamed first and the
  *   envelope last, then new/ is fsynced.  A .msg without its .env is
- *   debris that spool_clean() removes;
+ *   not queued: debris that spool_clean() removes, or a message a flush
+ *   delivered and retired (.env moved to tmp/) that it unlinks later;
  * - every path is opened relative to a directory descriptor with
  *   O_NOFOLLOW, and each directory's owner and mode are checked on the
  *   open descriptor, so a symlink or a squatted name is never used;
@@ -496,12 +497,17 @@ fail:
 	return -1;
 }
 
+static int	env_read_at(struct spool *, int, const char *, const char *,
+		    struct envelope *, struct perr *);
+
 FILE *
-spool_lock(struct spool *sp, const char *qid, struct perr *e)
+spool_lock(struct spool *sp, const char *qid, struct envelope *env,
+    struct perr *e)
 {
-	char	 name[SPOOL_QID_LEN + 8];
-	FILE	*fp;
-	int	 fd;
+	char		 name[SPOOL_QID_LEN + 8];
+	struct stat	 st;
+	FILE		*fp;
+	int		 fd, err;
 
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
 	fd = open_reg(sp, sp->newfd, name, NULL);
@@ -517,8 +523,24 @@ spool_lock(struct spool *sp, const char *qid, struct perr *e)
 		close(fd);
 		return NULL;
 	}
+	/*
+	 * Delivered by another run meanwhile: its envelope went first.
+	 * Read now, the envelope is the one to deliver by.
+	 */
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	if (env != NULL)
+		err = env_read_at(sp, sp->newfd, "new", qid, env, e);
+	else if ((err = fstatat(sp->newfd, name, &st,
+	    AT_SYMLINK_NOFOLLOW)) == -1)
+		perr_sys(e, 1, "open %s/new/%s", sp->path, name);
+	if (err == -1) {
+		close(fd);
+		return NULL;
+	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		perr_sys(e, 1, "fdopen");
+		if (env != NULL)
+			spool_env_free(env);
 		close(fd);
 		return NULL;
 	}
@@ -937,10 +959,11 @@ spool_remove(struct spool *sp, const char *qid, struct perr *e)
 	size_t	 cap;
 
 	/*
-	 * Deferred: a rename out of new/ ends the message as surely as an
-	 * unlink does (the envelope first: a .msg alone is debris), and
-	 * frees no blocks, which a file system mounted with discard does
-	 * synchronously; spool_purge() unlinks them later.
+	 * Deferred: moving the envelope out of new/ ends the message as
+	 * surely as an unlink does (a .msg alone is debris: no reader
+	 * lists it, spool_lock() refuses it), and frees no blocks, which a
+	 * file system mounted with discard does synchronously;
+	 * spool_purge() unlinks both later.
 	 */
 	if (sp->defer) {
 		if (sp->nretired == sp->retired_cap) {
@@ -955,8 +978,7 @@ spool_remove(struct spool *sp, const char *qid, struct perr *e)
 		    retire(sp, qid, "env") == 0) {
 			(void)strlcpy(sp->retired[sp->nretired++], qid,
 			    sizeof(sp->retired[0]));
-			if (retire(sp, qid, "msg") == 0)
-				return 0;
+			return 0;
 		}
 	}
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
@@ -978,18 +1000,25 @@ spool_defer_removal(struct spool *sp)
 	sp->defer = 1;
 }
 
+/* The files of a message whose envelope spool_remove() moved to tmp/. */
+static void
+unlink_retired(struct spool *sp, const char *qid)
+{
+	char	name[SPOOL_QID_LEN + 8];
+
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	(void)unlinkat(sp->newfd, name, 0);
+	(void)snprintf(name, sizeof(name), "%s.env", qid);
+	(void)unlinkat(sp->tmpfd, name, 0);
+}
+
 void
 spool_purge(struct spool *sp)
 {
-	char	name[SPOOL_QID_LEN + 8];
 	size_t	i;
 
-	for (i = 0; i < sp->nretired; i++) {
-		(void)snprintf(name, sizeof(name), "%s.env", sp->retired[i]);
-		(void)unlinkat(sp->tmpfd, name, 0);
-		(void)snprintf(name, sizeof(name), "%s.msg", sp->retired[i]);
-		(void)unlinkat(sp->tmpfd, name, 0);
-	}
+	for (i = 0; i < sp->nretired; i++)
+		unlink_retired(sp, sp->retired[i]);
 	sp->nretired = 0;
 }
 
@@ -1058,63 +1087,148 @@ spool_list(struct spool *sp, int failed, char ***ids, size_t *n,
 	return 0;
 }
 
-void
-spool_clean(struct spool *sp)
+/*
+ * tmp/: files older than an hour that no one holds locked (a slow writer
+ * keeps its lock): a crashed submission's, or a killed flush's retired
+ * envelopes.
+ */
+static void
+clean_tmp(struct spool *sp, time_t now)
 {
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
-	char		 env[SPOOL_QID_LEN + 8];
-	time_t		 now = time(NULL);
-	int		 fd, pass, dfd;
+	int		 fd, lfd;
 
-	for (pass = 0; pass < 2; pass++) {
-		dfd = pass == 0 ? sp->tmpfd : sp->newfd;
-		if ((fd = dup(dfd)) == -1)
-			return;
-		if ((d = fdopendir(fd)) == NULL) {
-			close(fd);
-			return;
-		}
-		rewinddir(d);
-		while ((de = readdir(d)) != NULL) {
-			size_t l = strlen(de->d_name);
-
-			if (de->d_name[0] == '.')
-				continue;
-			/* in new/ only a .msg can be debris: stat no .env */
-			if (pass == 1 && (l != SPOOL_QID_LEN + 4 ||
-			    strcmp(de->d_name + SPOOL_QID_LEN, ".msg") != 0))
-				continue;
-			if (fstatat(dfd, de->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == -1 ||
-			    now - st.st_mtime < DEBRIS_AGE_S)
-				continue;
-			if (pass == 1) {
-				/* a .msg whose .env never arrived */
-				(void)snprintf(env, sizeof(env), "%.*s.env",
-				    SPOOL_QID_LEN, de->d_name);
-				if (fstatat(dfd, env, &st,
-				    AT_SYMLINK_NOFOLLOW) == 0)
-					continue;
-			}
-			if (pass == 0) {
-				/* a slow writer still holds its lock */
-				int lfd = openat(dfd, de->d_name, O_RDONLY |
-				    O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-
-				if (lfd == -1)
-					continue;
-				if (flock(lfd, LOCK_EX | LOCK_NB) == -1) {
-					close(lfd);
-					continue;
-				}
-				close(lfd);
-			}
-			if (unlinkat(dfd, de->d_name, 0) == 0)
-				log_warnx("removed stale %s/%s/%s", sp->path,
-				    pass == 0 ? "tmp" : "new", de->d_name);
-		}
-		closedir(d);
+	if ((fd = dup(sp->tmpfd)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
 	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(sp->tmpfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 ||
+		    now - st.st_mtime < DEBRIS_AGE_S)
+			continue;
+		lfd = openat(sp->tmpfd, de->d_name, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC | O_NONBLOCK);
+		if (lfd == -1)
+			continue;
+		if (flock(lfd, LOCK_EX | LOCK_NB) == 0 &&
+		    unlinkat(sp->tmpfd, de->d_name, 0) == 0)
+			log_warnx("removed stale %s/tmp/%s", sp->path,
+			    de->d_name);
+		close(lfd);
+	}
+	closedir(d);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The names in new/ that look like queue files, sorted: an ID's ".env"
+ * comes right before its ".msg".  NULL when they cannot be read.
+ */
+static char (*new_names(struct spool *sp, size_t *np))[SPOOL_QID_LEN + 5]
+{
+	char		(*v)[SPOOL_QID_LEN + 5] = NULL, (*nv)[SPOOL_QID_LEN + 5];
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n = 0, cap = 0;
+	int		 fd;
+
+	if ((fd = dup(sp->newfd)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != SPOOL_QID_LEN + 4 ||
+		    !qid_valid(de->d_name, SPOOL_QID_LEN) ||
+		    (strcmp(de->d_name + SPOOL_QID_LEN, ".msg") != 0 &&
+		    strcmp(de->d_name + SPOOL_QID_LEN, ".env") != 0))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 256 : 2 * cap;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				free(v);
+				closedir(d);
+				return NULL;
+			}
+			v = nv;
+		}
+		memcpy(v[n++], de->d_name, SPOOL_QID_LEN + 5);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_name);
+	*np = n;
+	return v;
+}
+
+/*
+ * new/: a .msg without its .env, once no one holds it locked, is debris
+ * of a submission killed between its two renames (removed when an hour
+ * old), or a message a flush delivered and retired (its .env moved to
+ * tmp/) but did not purge, being killed first (removed now).  A
+ * submission keeps its lock through both renames, and a flush its own
+ * until the .env is gone.
+ */
+static void
+clean_new(struct spool *sp, time_t now)
+{
+	char		(*v)[SPOOL_QID_LEN + 5], env[SPOOL_QID_LEN + 5];
+	struct stat	 st;
+	size_t		 i, n = 0;
+	int		 lfd, retired;
+
+	if ((v = new_names(sp, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i] + SPOOL_QID_LEN, ".msg") != 0 ||
+		    (i > 0 && strncmp(v[i - 1], v[i], SPOOL_QID_LEN) == 0))
+			continue;	/* an envelope, or a message with one */
+		(void)snprintf(env, sizeof(env), "%.*s.env", SPOOL_QID_LEN,
+		    v[i]);
+		retired = fstatat(sp->tmpfd, env, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0;
+		if (!retired && (fstatat(sp->newfd, v[i], &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || now - st.st_mtime <
+		    DEBRIS_AGE_S))
+			continue;
+		lfd = openat(sp->newfd, v[i], O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC | O_NONBLOCK);
+		if (lfd == -1)
+			continue;
+		/* the .env may have arrived since the listing */
+		if (flock(lfd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(sp->newfd, env, &st, AT_SYMLINK_NOFOLLOW) == -1 &&
+		    unlinkat(sp->newfd, v[i], 0) == 0) {
+			if (retired)
+				(void)unlinkat(sp->tmpfd, env, 0);
+			else
+				log_warnx("removed stale %s/new/%s", sp->path,
+				    v[i]);
+		}
+		close(lfd);
+	}
+	free(v);
+}
+
+void
+spool_clean(struct spool *sp)
+{
+	time_t	now = time(NULL);
+
+	clean_tmp(sp, now);
+	clean_new(sp, now);
 }

@@ -88,10 +88,13 @@ void	spool_abort(struct spool *sp, const char *qid, FILE *data);
 
 /*
  * Lock a queued message for delivery (non-blocking; a dead holder's lock
- * is gone with it).  Returns the data file open for reading, or NULL with
- * e->temp 1 when another process holds the lock (e->msg "locked").
+ * is gone with it), and read its envelope into env when env is not NULL.
+ * Returns the data file open for reading, or NULL with e->temp 1 when
+ * another process holds the lock (e->msg "locked") or the message is no
+ * longer queued (e->errnum ENOENT), else e says what is wrong.
  */
-FILE	*spool_lock(struct spool *sp, const char *qid, struct perr *e);
+FILE	*spool_lock(struct spool *sp, const char *qid, struct envelope *env,
+	    struct perr *e);
 
 int	spool_env_read(struct spool *sp, const char *qid, struct envelope *env,
 	    struct perr *e);
@@ -102,9 +105,11 @@ void	spool_env_free(struct envelope *env);
 
 /*
  * Remove a message (envelope first, so no reader sees half of it).  After
- * spool_defer_removal() (a flush), its files are moved into tmp/ instead
- * and unlinked by spool_purge() or spool_close(): freeing their blocks
- * then waits no more on the delivery of the next message.
+ * spool_defer_removal() (a flush), its envelope is moved into tmp/
+ * instead (which ends the message: spool_list() and spool_lock() no
+ * longer see it) and both files are unlinked by spool_purge() or
+ * spool_close(): freeing their blocks then waits no more on the delivery
+ * of the next message.
  */
 int	spool_remove(struct spool *sp, const char *qid, struct perr *e);
 void	spool_defer_removal(struct spool *sp);
@@ -140,7 +145,12 @@ int	spool_requeue(struct spool *sp, const char *qid, struct perr *e);
 /* Remove failed/ messages older than max_age_s (failed_lifetime). */
 void	spool_expire_failed(struct spool *sp, long max_age_s);
 
-/* Remove tmp/ files older than an hour (debris of a crash). */
+/*
+ * Remove debris: tmp/ files older than an hour (a crash), a .msg in new/
+ * without its .env older than an hour (a submission killed between its
+ * renames) or whose .env a killed flush retired into tmp/ (at once).
+ * Never a file someone holds locked.
+ */
 void	spool_clean(struct spool *sp);
 
 #endif

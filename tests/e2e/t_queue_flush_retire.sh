@@ -1,10 +1,11 @@
 #!/bin/bash
-# t_queue_flush_retire: a flush moves each delivered message out of new/
-# into tmp/ (a rename: the unlinks, slow on a file system mounted with
-# discard, wait until the session is over) and unlinks them before it
-# exits.  Killed in between, what it moved is debris: the next flush
-# delivers only what was still in new/, nothing twice, and leaves neither
-# new/ nor tmp/ holding a delivered message.
+# t_queue_flush_retire: a flush ends each delivered message by moving its
+# envelope out of new/ into tmp/ (a rename: the unlinks, slow on a file
+# system mounted with discard, wait until the session is over) and
+# unlinks both files before it exits.  Killed in between, what it retired
+# is debris: the next flush delivers only what was still queued, nothing
+# twice, and removes the retired files at once (no data file is left in
+# new/ without its envelope, none in tmp/).
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/queue_lib.sh"
 start_smtpd
@@ -35,10 +36,18 @@ ph=$!
 at_exit "kill -KILL $ph 2>/dev/null"
 wait_until 20 grep -q '^STALL eod' "$PEERDIR/session.log"
 kill9_wait $ph
-[ "$(tmp_count)" -gt 0 ] ||
+retired=$(tmp_count)
+[ "$retired" -gt 0 ] ||
     fail "nothing in tmp/: delivered messages were not retired there"
 left=$(queue_ids | wc -l)
 [ "$left" -lt 6 ] || fail "no message left new/ before the kill"
+# each retired envelope's data file is still in new/, listed by no one
+check_eq "data files in new/" $((left + retired)) \
+    "$(find "$SPOOL" -path '*/new/*.msg' | wc -l)"
+posthorn_run -bp
+check_exit 0
+check_eq "messages mailq lists" "$left" \
+    "$(grep -c '^[0-9A-F]\{12\}' "$OUT")"
 posthorn_run -q
 check_exit 0
 check_queue_count 0
@@ -56,5 +65,5 @@ for i in 1 2 3 4 5 6; do
 done
 # only the message whose dot's reply never came may arrive again
 [ $twice -le 1 ] || fail "$twice messages received twice: $(cat "$TESTTMP/counts")"
-# what the killed flush retired stays in tmp/ as debris, which a flush
-# removes once it is an hour old (spool_clean)
+# what the killed flush retired is gone too
+check_eq "files left in tmp/" 0 "$(tmp_count)"
