@@ -15,7 +15,7 @@ CFLAGS	?= -O2 -g
 # OpenSSL's headers only: ossl.c dlopen()s libssl when TLS is first used.
 PKGS	 = libbsd-overlay libssl libcrypto
 PKG_CFLAGS != pkg-config --cflags $(PKGS) 2>/dev/null || echo -DPKGCONFIG_MISSING
-PKG_LIBS   != pkg-config --libs libbsd-overlay 2>/dev/null
+PKG_LIBS   != pkg-config --libs --static libbsd-overlay 2>/dev/null
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -24,7 +24,11 @@ ERRFLAG	 = $(if $(filter 1 yes,$(WERROR)),-Werror)
 ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(ERRFLAG) $(HARDEN) \
 	      $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS	 = $(PKG_LIBS) -lresolv
+# libbsd (strlcpy, strtonum, arc4random ...) is linked statically: loading
+# libbsd.so and libmd.so cost every call 0.15-0.2 ms and 180,000
+# instructions, a third of a submission's.  BSD_LIBS=-lbsd links it shared.
+BSD_LIBS ?= -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic
+LIBS	 = $(BSD_LIBS) -lresolv
 
 # Every module but main(): the unit tests and fuzzers link these.
 MODULES	 = log conf addr aliases mime msg spool bounce ossl tls auth smtp \

@@ -939,12 +939,13 @@ class Bench:
         self.probe_empty = os.path.join(d, "empty")
         self.probe_libs = os.path.join(d, "empty-with-openssl-libbsd-libresolv")
         self.probe_tls = os.path.join(d, "tls-idle")
-        self.probe_nossl = os.path.join(d, "empty-with-libbsd-libresolv")
+        self.probe_nossl = os.path.join(d, "empty-with-libresolv")
         sh(["cc"] + ld + ["-o", self.probe_empty, os.path.join(d, "empty.c")])
         sh(["cc"] + ld + ["-o", self.probe_libs, os.path.join(d, "empty.c"),
                           "-Wl,--no-as-needed"] + libs + ["-lresolv"])
+        # posthorn links libbsd statically: at run time, libc and libresolv
         sh(["cc"] + ld + ["-o", self.probe_nossl, os.path.join(d, "empty.c"),
-                          "-Wl,--no-as-needed", "-lbsd", "-lresolv"])
+                          "-Wl,--no-as-needed", "-lresolv"])
         sh(["cc"] + ld + cflags + ["-o", self.probe_tls,
                                    os.path.join(d, "tls_idle.c")] + libs)
 
@@ -1691,7 +1692,7 @@ class Bench:
                "%.2f× (%.2f vs %.2f ms)" % (r, ms(sm[ph]["sink"]),
                                             ms(nm_sink)), r <= 0.25,
                "start + durable enqueue + SMTP: %.2f ms = %.2f× linked like "
-               "posthorn (libbsd, libresolv); %.2f ms = %.2f× were OpenSSL "
+               "posthorn (libresolv; libbsd static); %.2f ms = %.2f× were OpenSSL "
                "linked too" % (ms(f_libc), f_libc / nm_sink, ms(f_libs),
                                f_libs / nm_sink))
         r = sm[ph]["sink"] / sm["msmtp"]["sink"]
@@ -1766,13 +1767,13 @@ class Bench:
                                      format(flo["ir_empty"], ",")),
             "| process start: empty main() linked with libbsd, libssl, "
             "libcrypto and libresolv (posthorn before OpenSSL was loaded on "
-            "demand) | %.2f ms, CPU %.2f ms, "
+            "demand and libbsd linked statically) | %.2f ms, CPU %.2f ms, "
             "RSS %d KiB, %s Ir |" % (ms(flo["start_empty_libs"]),
                                      ms(flo["cpu_empty_libs"]),
                                      flo["rss_empty_libs"],
                                      format(flo["ir_empty_libs"], ",")),
-            "| process start: empty main() linked like posthorn (libbsd, "
-            "libresolv; OpenSSL is loaded only for TLS) | %.2f ms, CPU "
+            "| process start: empty main() linked like posthorn (libresolv; "
+            "libbsd static, OpenSSL loaded only for TLS) | %.2f ms, CPU "
             "%.2f ms, RSS %d KiB, %s Ir |" % (ms(flo["start_empty_nossl"]),
                                               ms(flo["cpu_empty_nossl"]),
                                               flo["rss_empty_nossl"],
