@@ -100,10 +100,15 @@ subdir(int dfd, const char *name, int create, const char *where,
 {
 	int	fd;
 
-	if (create && mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
-		return perr_sys(e, 0, "mkdir %s/%s", where, name);
+	/* open first: it is there on every call but the first */
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && create) {
+		if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
+			return perr_sys(e, 0, "mkdir %s/%s", where, name);
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	}
 	if (fd == -1)
 		return perr_sys(e, 0, "open %s/%s", where, name);
 	if (!dir_ok(fd)) {
@@ -168,14 +173,18 @@ spool_open(const char *dir, int create, struct perr *e)
 	(void)snprintf(uidname, sizeof(uidname), "%lu",
 	    (unsigned long)getuid());
 	(void)strlcpy(name, uidname, sizeof(name));
-	if (create && mkdirat(topfd, uidname, 0700) == -1 && errno != EEXIST &&
-	    errno != EACCES) {
-		perr_sys(e, 0, "mkdir %s/%s", dir, uidname);
-		close(topfd);
-		goto fail;
-	}
 	fd = openat(topfd, uidname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && create) {
+		if (mkdirat(topfd, uidname, 0700) == -1 && errno != EEXIST &&
+		    errno != EACCES) {
+			perr_sys(e, 0, "mkdir %s/%s", dir, uidname);
+			close(topfd);
+			goto fail;
+		}
+		fd = openat(topfd, uidname, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd != -1 && !dir_ok(fd)) {
 		close(fd);
 		fd = -1;
