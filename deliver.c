@@ -60,8 +60,9 @@ struct txn {
  * One message being delivered.  In a queue run whose server offers
  * PIPELINING, a message can be left "in flight": its final dot sent, its
  * reply unread, while the next message's MAIL, RCPT and DATA go out (RFC
- * 2920 3.1).  The reply is read, and the outcome recorded, before that next
- * message's own replies; t.data keeps the message locked until then.
+ * 2920 3.1).  The reply is read before that next message's own replies;
+ * the outcome is recorded once the next write to the server is out
+ * (deliver_cache answered), and t.data keeps the message locked until then.
  */
 struct deliver_job {
 	struct spool		*sp;
