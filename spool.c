@@ -896,9 +896,26 @@ spool_requeue(struct spool *sp, const char *qid, struct perr *e)
 	struct envelope	env;
 	char		name[SPOOL_QID_LEN + 8];
 	size_t		i;
+	int		lfd, ret = -1;
 
 	if (spool_env_read_failed(sp, qid, &env, e) == -1)
 		return -1;
+	/*
+	 * Locked while it moves: between the renames, its data file is in
+	 * new/ without an envelope there, which spool_clean() would take
+	 * for debris were it not locked.
+	 */
+	(void)snprintf(name, sizeof(name), "%s.msg", qid);
+	if ((lfd = open_reg(sp, sp->failfd, name, NULL)) == -1) {
+		spool_env_free(&env);
+		return perr_sys(e, 1, "open %s/failed/%s", sp->path, name);
+	}
+	if (flock(lfd, LOCK_EX | LOCK_NB) == -1) {
+		spool_env_free(&env);
+		close(lfd);
+		return perr_set(e, 1, "%s is being handled right now; try "
+		    "again", qid);
+	}
 	for (i = 0; i < env.nrcpts; i++)
 		if (env.rcpts[i].state == RCPT_FAILED ||
 		    env.rcpts[i].state == RCPT_NOTIFIED)
@@ -906,21 +923,29 @@ spool_requeue(struct spool *sp, const char *qid, struct perr *e)
 	env.next_retry = 0;
 	env.attempts = 0;
 	env.created = time(NULL);	/* a fresh queue_lifetime */
-	if (env_write_tmp(sp, &env, NULL, e) == -1) {
-		spool_env_free(&env);
-		return -1;
-	}
-	spool_env_free(&env);
+	if (env_write_tmp(sp, &env, NULL, e) == -1)
+		goto out;
 	(void)snprintf(name, sizeof(name), "%s.msg", qid);
-	if (renameat(sp->failfd, name, sp->newfd, name) == -1)
-		return perr_sys(e, 1, "rename failed/%s new/%s", name, name);
+	if (renameat(sp->failfd, name, sp->newfd, name) == -1) {
+		perr_sys(e, 1, "rename failed/%s new/%s", name, name);
+		goto out;
+	}
 	(void)snprintf(name, sizeof(name), "%s.env", qid);
-	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1)
-		return perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+	if (renameat(sp->tmpfd, name, sp->newfd, name) == -1) {
+		perr_sys(e, 1, "rename tmp/%s new/%s", name, name);
+		/* back where its envelope still is */
+		(void)snprintf(name, sizeof(name), "%s.msg", qid);
+		(void)renameat(sp->newfd, name, sp->failfd, name);
+		goto out;
+	}
 	(void)unlinkat(sp->failfd, name, 0);
 	(void)fsync(sp->newfd);
 	(void)fsync(sp->failfd);
-	return 0;
+	ret = 0;
+out:
+	spool_env_free(&env);
+	close(lfd);
+	return ret;
 }
 
 void
