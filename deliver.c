@@ -683,7 +683,9 @@ bounce(struct spool *sp, struct envelope *env, FILE *data,
 	for (i = 0; i < env->nrcpts; i++)
 		if (env->rcpts[i].state == RCPT_FAILED)
 			env->rcpts[i].state = RCPT_NOTIFIED;
-	if (deliver_message(sp, qid, NULL, fp, ctx, 0, &bres, &e) == -1)
+	if (ctx->queued != NULL)
+		ctx->queued(ctx->queued_arg, qid);	/* later, this run */
+	else if (deliver_message(sp, qid, NULL, fp, ctx, 0, &bres, &e) == -1)
 		log_warnx("%s: %s", qid, e.msg);
 	fclose(fp);
 	return;

@@ -42,6 +42,14 @@ struct deliver_ctx {
 	 */
 	void		(*idle)(void *arg);
 	void		*idle_arg;
+	/*
+	 * Called, when set, with the id of each bounce this delivery queues:
+	 * a flush delivers it later in the same run, over its own session,
+	 * where a bounce tried at once would need a connection of its own
+	 * while the next message's commands are already on their way.
+	 */
+	void		(*queued)(void *arg, const char *qid);
+	void		*queued_arg;
 };
 
 struct deliver_result {

@@ -1820,6 +1820,8 @@ struct flush {
 	struct spool		*sp;
 	char			**ids;
 	size_t			 n, i;
+	size_t			 listed;	/* ids[listed..] are bounces
+						   queued by this run */
 	time_t			 now;
 	int			 ready;		/* qid, data and env are set */
 	const char		*qid;
@@ -1870,7 +1872,7 @@ flush_next(struct flush *f)
 				log_warnx("%s", e.msg);
 			continue;
 		}
-		if (!flush_selects(f, &f->env)) {
+		if (f->i <= f->listed && !flush_selects(f, &f->env)) {
 			spool_env_free(&f->env);
 			fclose(f->data);
 			continue;
@@ -1884,6 +1886,22 @@ static void
 flush_idle(void *arg)
 {
 	(void)flush_next(arg);
+}
+
+/* A bounce this run queued: delivered at the end of the list. */
+static void
+flush_queued(void *arg, const char *qid)
+{
+	struct flush	 *f = arg;
+	char		**nv, *id;
+
+	if ((id = strdup(qid)) == NULL ||
+	    (nv = reallocarray(f->ids, f->n + 1, sizeof(*nv))) == NULL) {
+		free(id);
+		return;		/* it stays queued for the next run */
+	}
+	f->ids = nv;
+	f->ids[f->n++] = id;
 }
 
 /*
@@ -1922,6 +1940,7 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 		spool_close(f.sp);
 		return;
 	}
+	f.listed = f.n;
 	names(c, host, sizeof(host), dom, sizeof(dom));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
@@ -1930,6 +1949,8 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 	ctx.verbose = o->verbose;
 	ctx.idle = flush_idle;
 	ctx.idle_arg = &f;
+	ctx.queued = flush_queued;
+	ctx.queued_arg = &f;
 	memset(&cache, 0, sizeof(cache));
 	ctx.cache = &cache;
 	while (flush_next(&f)) {

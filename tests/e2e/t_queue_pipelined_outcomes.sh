@@ -5,11 +5,13 @@
 # connection the peer answers the 2nd dot with 451, the 3rd with 550, and
 # drops the connection after the 5th dot (the 6th message's commands are
 # already sent by then).  Then: the 1st and 4th are delivered and removed;
-# the 2nd is deferred with its 451; the 3rd is bounced (the DSN goes over a
-# connection of its own); the 5th ("possible duplicate") and the 6th are
-# deferred; the 7th goes over a new connection.  No RSET is sent (each
-# transaction ended with its dot's reply).  A forced flush then delivers
-# the three left, and no message reached the peer twice.
+# the 2nd is deferred with its 451; the 3rd is bounced; the 5th
+# ("possible duplicate") and the 6th are
+# deferred; the 7th goes over a new connection, and the bounce after it
+# over the same one (a flush delivers the bounces it queues at the end of
+# its run, on its own session).  No RSET is sent (each transaction ended
+# with its dot's reply).  A forced flush then delivers the three left, and
+# no message reached the peer twice.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/queue_lib.sh"
 start_smtpd --faulty-connections 1 \
@@ -30,15 +32,20 @@ check_peer_saw '^PIPELINED MAIL'
 check_peer_not_saw '^C: RSET'
 # which message went where: the RCPT commands of the first connection
 # (the peer dropped it before reading the 6th message's), in order; the
-# second is the bounce's (to alice), the third the 7th message's
+# second carries the 7th message's, then the bounce's (to alice)
 rcpts() {	# awk program choosing the lines
 	awk "$1" "$PEERDIR/session.log" |
 	    sed -n 's/^C: RCPT TO:<\(rcpt[0-9]\)@.*/\1/p'
 }
-order=$(rcpts '/^CONNECT 3 /{exit} {print}')
+order=$(rcpts '/^CONNECT 2 /{exit} {print}')
 check_eq "transactions the peer read on the first connection" 5 \
     "$(echo "$order" | wc -l)"
-seventh=$(rcpts '/^CONNECT 3 /{on=1} on{print}')
+check_eq "connections" 2 "$(grep -c '^CONNECT ' "$PEERDIR/session.log")"
+check_eq "RCPTs on the second connection" \
+    "$(printf '%s\n' rcpt alice)" \
+    "$(awk '/^CONNECT 2 /{on=1} on' "$PEERDIR/session.log" |
+    sed -n 's/^C: RCPT TO:<\([a-z]*\)[0-9]*@.*/\1/p')"
+seventh=$(rcpts '/^CONNECT 2 /{on=1} on{print}')
 sixth=$(printf 'rcpt%d\n' 1 2 3 4 5 6 7 |
     grep -v -x -F -e "$seventh" -e "$order")
 order=$(printf '%s\n' "$order" "$sixth" "$seventh")
