@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,16 +366,86 @@ state_name(enum rcpt_state s)
 }
 
 /* One line, with anything that could break the format replaced. */
-static void
-put_kv(FILE *fp, const char *key, const char *value)
-{
-	const char	*s;
+/*
+ * An envelope being formatted: in the caller's buffer while it fits
+ * (nearly always), else in a growing one of its own.  err: out of memory.
+ */
+struct envbuf {
+	char	*p;
+	size_t	 len, cap;
+	char	*own;
+	int	 err;
+};
 
-	fputs(key, fp);
-	putc(' ', fp);
-	for (s = value != NULL ? value : ""; *s != '\0'; s++)
-		putc(*s == '\n' || *s == '\r' ? ' ' : *s, fp);
-	putc('\n', fp);
+static char *
+eb_room(struct envbuf *b, size_t need)
+{
+	size_t	 cap;
+	char	*np;
+
+	if (b->err)
+		return NULL;
+	if (b->len + need < b->cap)
+		return b->p + b->len;
+	for (cap = b->cap * 2; b->len + need >= cap; cap *= 2)
+		;
+	if ((np = realloc(b->own, cap)) == NULL) {
+		b->err = 1;
+		return NULL;
+	}
+	if (b->own == NULL)
+		memcpy(np, b->p, b->len);
+	b->p = b->own = np;
+	b->cap = cap;
+	return b->p + b->len;
+}
+
+static void __attribute__((__format__(printf, 2, 3)))
+eb_printf(struct envbuf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+	char	*at;
+
+	if ((at = eb_room(b, 1)) == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(at, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = 1;
+		return;
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		if ((at = eb_room(b, (size_t)n + 1)) == NULL)
+			return;
+		va_start(ap, fmt);
+		(void)vsnprintf(at, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+/* "key value\n", a line break inside value made a space. */
+static void
+eb_kv(struct envbuf *b, const char *key, const char *value)
+{
+	size_t	 klen, vlen, i;
+	char	*at;
+
+	if (value == NULL)
+		value = "";
+	klen = strlen(key);
+	vlen = strlen(value);
+	if ((at = eb_room(b, klen + vlen + 2)) == NULL)
+		return;
+	memcpy(at, key, klen);
+	at[klen] = ' ';
+	for (i = 0; i < vlen; i++)
+		at[klen + 1 + i] = value[i] == '\n' || value[i] == '\r' ? ' ' :
+		    value[i];
+	at[klen + 1 + vlen] = '\n';
+	b->len += klen + vlen + 2;
 }
 
 /*
@@ -387,49 +458,48 @@ static int
 env_write_tmp(struct spool *sp, const struct envelope *env, int *syncfd,
     struct perr *e)
 {
-	char	 name[SPOOL_QID_LEN + 8], *buf = NULL;
-	FILE	*fp;
-	size_t	 i, len = 0, off;
-	ssize_t	 n;
-	int	 fd, err = 0;
+	char		 name[SPOOL_QID_LEN + 8], stack[4096];
+	struct envbuf	 b = { stack, 0, sizeof(stack), NULL, 0 };
+	size_t		 i, off;
+	ssize_t		 n;
+	int		 fd, err = 0;
 
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return perr_sys(e, 1, "open_memstream");
-	fprintf(fp, "version 1\nid %s\nuid %lu\ncreated %lld\ncreated_us "
+	eb_printf(&b, "version 1\nid %s\nuid %lu\ncreated %lld\ncreated_us "
 	    "%ld\n", env->qid, (unsigned long)env->uid,
 	    (long long)env->created, env->created_us);
-	put_kv(fp, "sender", env->sender);
+	eb_kv(&b, "sender", env->sender);
 	if (env->origin != NULL)
-		put_kv(fp, "origin", env->origin);
+		eb_kv(&b, "origin", env->origin);
 	if (env->conf != NULL)
-		put_kv(fp, "conf", env->conf);
-	fprintf(fp, "size %lld\nlines %lld\nbody %s\nsmtputf8 %d\n",
+		eb_kv(&b, "conf", env->conf);
+	eb_printf(&b, "size %lld\nlines %lld\nbody %s\nsmtputf8 %d\n",
 	    (long long)env->size, (long long)env->lines,
 	    env->body_8bit ? "8bit" : "7bit", env->smtputf8);
 	if (env->msgid != NULL)
-		put_kv(fp, "msgid", env->msgid);
+		eb_kv(&b, "msgid", env->msgid);
 	if (env->dsn_notify != NULL)
-		put_kv(fp, "notify", env->dsn_notify);
+		eb_kv(&b, "notify", env->dsn_notify);
 	if (env->dsn_ret != NULL)
-		put_kv(fp, "ret", env->dsn_ret);
+		eb_kv(&b, "ret", env->dsn_ret);
 	if (env->dsn_envid != NULL)
-		put_kv(fp, "envid", env->dsn_envid);
-	fprintf(fp, "onerror %c\nbounce %d\nattempts %d\nnext_retry %lld\n",
+		eb_kv(&b, "envid", env->dsn_envid);
+	eb_printf(&b, "onerror %c\nbounce %d\nattempts %d\nnext_retry %lld\n",
 	    env->on_error ? env->on_error : 'p', env->is_bounce,
 	    env->attempts, (long long)env->next_retry);
 	if (env->last_error != NULL)
-		put_kv(fp, "last_error", env->last_error);
+		eb_kv(&b, "last_error", env->last_error);
 	for (i = 0; i < env->nrcpts; i++) {
-		fprintf(fp, "rcpt %s", state_name(env->rcpts[i].state));
-		put_kv(fp, "", env->rcpts[i].addr);
+		/* "rcpt STATE ADDRESS" */
+		eb_printf(&b, "rcpt %s", state_name(env->rcpts[i].state));
+		eb_kv(&b, "", env->rcpts[i].addr);
 		if (env->rcpts[i].orcpt != NULL)
-			put_kv(fp, "orcpt", env->rcpts[i].orcpt);
+			eb_kv(&b, "orcpt", env->rcpts[i].orcpt);
 		if (env->rcpts[i].reply != NULL)
-			put_kv(fp, "reply", env->rcpts[i].reply);
+			eb_kv(&b, "reply", env->rcpts[i].reply);
 	}
-	if (fclose(fp) == EOF) {
-		free(buf);
-		return perr_sys(e, 1, "envelope of %s: out of memory", env->qid);
+	if (b.err) {
+		free(b.own);
+		return perr_set(e, 1, "envelope of %s: out of memory", env->qid);
 	}
 
 	(void)snprintf(name, sizeof(name), "%s.env", env->qid);
@@ -442,16 +512,16 @@ env_write_tmp(struct spool *sp, const struct envelope *env, int *syncfd,
 			break;
 	}
 	if (fd == -1) {
-		free(buf);
+		free(b.own);
 		return perr_sys(e, 1, "create %s/tmp/%s", sp->path, name);
 	}
-	for (off = 0; off < len && err == 0; off += (size_t)n)
-		if ((n = write(fd, buf + off, len - off)) == -1 &&
+	for (off = 0; off < b.len && err == 0; off += (size_t)n)
+		if ((n = write(fd, b.p + off, b.len - off)) == -1 &&
 		    errno != EINTR)
 			err = errno;
 		else if (n == -1)
 			n = 0;
-	free(buf);
+	free(b.own);
 	if (err == 0 && syncfd == NULL && fsync(fd) == -1)
 		err = errno;
 	if (err != 0 || syncfd == NULL) {
