@@ -94,7 +94,7 @@ ASAN_E2E = smtp_deliver_basic smtp_rcpt_5xx smtp_starttls smtp_auth_plain \
 	   smtp_no_8bitmime postfix_corpus smtp_drop_middata caller_bs_session \
 	   queue_kill_random direct_basic queue_pipelined_outcomes \
 	   queue_flush_retire smtp_openssl_lazy cred_auth_scram \
-	   direct_flush_one_connection
+	   direct_flush_one_connection queue_flush_bounce_last
 
 check: deps-check
 	$(MAKE) -j2 posthorn unit

@@ -401,10 +401,8 @@ cache_answer(struct deliver_cache *cache, struct smtp *s,
 	cache->answered = prev;
 }
 
-/* Record what the cache holds: the answered message, then the one in
- * flight on the cached session, its reply read first. */
-static void
-cache_settle(struct deliver_cache *cache)
+void
+deliver_cache_settle(struct deliver_cache *cache)
 {
 	struct deliver_job	*job;
 
@@ -418,7 +416,7 @@ cache_settle(struct deliver_cache *cache)
 void
 deliver_cache_close(struct deliver_cache *cache)
 {
-	cache_settle(cache);
+	deliver_cache_settle(cache);
 	if (cache != NULL && cache->s != NULL) {
 		smtp_close(cache->s);
 		cache->s = NULL;
@@ -1178,7 +1176,7 @@ deliver_message(struct spool *sp, const char *qid, struct envelope *pre,
 	(void)snprintf(key, sizeof(key), "%d/0", route);
 	if (ctx->cache != NULL && ctx->cache->s != NULL &&
 	    (relay.nhosts == 0 || strcmp(ctx->cache->key, key) != 0))
-		cache_settle(ctx->cache);	/* not for that session */
+		deliver_cache_settle(ctx->cache); /* not for that session */
 	if (relay.nhosts == 0) {
 		direct(env, data, ctx, o, n, last, lastsz);
 		goto record;

@@ -113,6 +113,12 @@ struct smtp_params;
 void	deliver_smarthost(const struct conf *c, const struct conf_relay *r,
 	    size_t h, const char *helo, struct smtp_params *p);
 
+/*
+ * Record what the cache holds: the answered message, then the one in
+ * flight, its reply read first.  The session stays open for more.
+ */
+void	deliver_cache_settle(struct deliver_cache *cache);
+
 /* Settle a message in flight, QUIT and forget the cached session. */
 void	deliver_cache_close(struct deliver_cache *cache);
 

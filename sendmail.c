@@ -1953,18 +1953,22 @@ flush_one(const struct opts *o, const struct conf *c, const char *only,
 	ctx.queued_arg = &f;
 	memset(&cache, 0, sizeof(cache));
 	ctx.cache = &cache;
-	while (flush_next(&f)) {
-		qid = f.qid;
-		data = f.data;
-		env = f.env;
-		f.ready = 0;
-		if (deliver_message(f.sp, qid, &env, data, &ctx, 0, &res,
-		    &e) == -1)
-			log_warnx("%s: %s", qid, e.msg);
-		spool_env_free(&env);	/* emptied when taken over */
-		if (!res.in_flight)
-			fclose(data);	/* else deliver_message() closes it */
-	}
+	do {
+		while (flush_next(&f)) {
+			qid = f.qid;
+			data = f.data;
+			env = f.env;
+			f.ready = 0;
+			if (deliver_message(f.sp, qid, &env, data, &ctx, 0,
+			    &res, &e) == -1)
+				log_warnx("%s: %s", qid, e.msg);
+			spool_env_free(&env);	/* emptied when taken over */
+			if (!res.in_flight)
+				fclose(data);	/* else deliver_message()'s */
+		}
+		/* the last outcomes may queue bounces: this run sends them */
+		deliver_cache_settle(&cache);
+	} while (f.i < f.n);
 	deliver_cache_close(&cache);
 	for (i = 0; i < f.n; i++)
 		free(f.ids[i]);
