@@ -365,7 +365,6 @@ state_name(enum rcpt_state s)
 	}
 }
 
-/* One line, with anything that could break the format replaced. */
 /*
  * An envelope being formatted: in the caller's buffer while it fits
  * (nearly always), else in a growing one of its own.  err: out of memory.
@@ -426,7 +425,7 @@ eb_printf(struct envbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* "key value\n", a line break inside value made a space. */
+/* "key value\n": one line, a line break inside value made a space. */
 static void
 eb_kv(struct envbuf *b, const char *key, const char *value)
 {
