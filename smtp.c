@@ -618,6 +618,23 @@ rcpt_set(struct smtp_rcpt *rc, int code, const char *dsn, const char *text)
 	(void)strlcpy(rc->text, text, sizeof(rc->text));
 }
 
+/* The reply to one RCPT, recorded in rc (a 452: send it again later). */
+static int
+rcpt_reply(struct smtp *s, struct smtp_rcpt *rc, struct perr *e)
+{
+	struct reply	rp;
+	char		flat[1024];
+
+	if (smtp_reply(s, &rp, T_RCPT, e) == -1)
+		return -1;
+	reply_flat(&rp, flat, sizeof(flat));
+	rcpt_set(rc, rp.code, rp.dsn, flat);
+	rc->at_rcpt = 1;
+	if (rp.code == 452)	/* RFC 5321 4.5.3.1.10 */
+		rc->again = 1;
+	return 0;
+}
+
 /* Every recipient not yet rejected gets the message-level outcome. */
 static int
 fail_all(struct smtp_rcpt *r, size_t nr, int code, const char *dsn,
@@ -646,7 +663,7 @@ smtp_send_begin(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
     size_t nr, struct perr *e)
 {
 	struct reply	 rp;
-	char		 params[1200], x[1100], flat[1024];
+	char		 params[1200], x[1100];
 	size_t		 i, nok = 0;
 	long long	 wire = (long long)m->size + (long long)m->lines;
 	int		 pipelined = s->has_pipelining;
@@ -739,13 +756,8 @@ smtp_send_begin(struct smtp *s, const struct smtp_msg *m, struct smtp_rcpt *r,
 		s->t_rcpt++;
 		if (pipelined)
 			continue;
-		if (smtp_reply(s, &rp, T_RCPT, e) == -1)
+		if (rcpt_reply(s, &r[i], e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
-		reply_flat(&rp, flat, sizeof(flat));
-		rcpt_set(&r[i], rp.code, rp.dsn, flat);
-		r[i].at_rcpt = 1;
-		if (rp.code == 452)	/* RFC 5321 4.5.3.1.10 */
-			r[i].again = 1;
 		if (r[i].status == SMTP_OK)
 			nok++;
 	}
@@ -780,7 +792,6 @@ read_envelope_replies(struct smtp *s, struct smtp_rcpt *r, size_t nr,
     struct perr *e)
 {
 	struct reply	 rp;
-	char		 flat[1024];
 	size_t		 i, nok = 0;
 
 	if (smtp_reply(s, &rp, T_MAIL, e) == -1)
@@ -804,13 +815,8 @@ read_envelope_replies(struct smtp *s, struct smtp_rcpt *r, size_t nr,
 		return fail_all(r, nr, rp.code, rp.dsn, e);
 	}
 	for (i = 0; i < nr; i++) {
-		if (smtp_reply(s, &rp, T_RCPT, e) == -1)
+		if (rcpt_reply(s, &r[i], e) == -1)
 			return fail_all(r, nr, 0, NULL, e);
-		reply_flat(&rp, flat, sizeof(flat));
-		rcpt_set(&r[i], rp.code, rp.dsn, flat);
-		r[i].at_rcpt = 1;
-		if (rp.code == 452)	/* RFC 5321 4.5.3.1.10 */
-			r[i].again = 1;
 		if (r[i].status == SMTP_OK)
 			nok++;
 	}
